@@ -1,8 +1,8 @@
 """Corpus of representative Triton kernels whose TTIR (Triton 3.9, cuda:90 frontend) we parse.
+``CASES`` lists each kernel specialization with the op families its TTIR is checked to contain.
 
-``CASES`` lists every kernel specialization with the op families its TTIR is checked to contain.
-Families in the requested list that Triton 3.9's frontend cannot produce, and why:
-load_boundary: tl.make_block_ptr / tl.advance raise NotImplementedError in 3.9 (block pointers were removed in favor of tensor descriptors) and tl.load has no boundary_check, so no tt.load ever carries boundaryCheck/padding.
+Requested families that Triton 3.9 cannot produce:
+load_boundary: block pointers are gone (tl.make_block_ptr raises) and tl.load has no boundary_check.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ EXTRA_FAMILIES: tuple[str, ...] = (
 
 # Requested families that Triton 3.9 cannot produce (see the module docstring).
 UNPRODUCIBLE: dict[str, str] = {
-    "load_boundary": "block pointers were removed in Triton 3.9 (tl.make_block_ptr raises NotImplementedError) "
-    "and tl.load has no boundary_check, so tt.load never carries boundaryCheck/padding",
+    "load_boundary": "block pointers were removed in Triton 3.9 (tl.make_block_ptr / tl.advance raise "
+    "NotImplementedError) and tl.load has no boundary_check, so no tt.load carries boundaryCheck/padding",
 }
 
 CASES: list[Case] = [

@@ -155,7 +155,8 @@ def flag_signal_kernel(data_ptr, flag_ptr, out_ptr, BLOCK: tl.constexpr):
 
 
 CASES = [
-    case("scatter_add", scatter_add_kernel, {"idx_ptr": "*i32", "val_ptr": "*fp32", "out_ptr": "*fp32", "n_elements": "i32"},
+    case("scatter_add", scatter_add_kernel,
+         {"idx_ptr": "*i32", "val_ptr": "*fp32", "out_ptr": "*fp32", "n_elements": "i32"},
          {"BLOCK_SIZE": 256}, {"atomic_rmw", "load"}),
     case("atomic_minmax", atomic_minmax_kernel,
          {"x_ptr": "*fp32", "max_ptr": "*fp32", "min_ptr": "*fp32", "imax_ptr": "*i32", "n_elements": "i32"},
@@ -175,6 +176,7 @@ CASES = [
     case("split_k_matmul", split_k_matmul_kernel,
          {"a_ptr": "*fp16", "b_ptr": "*fp16", "c_ptr": "*fp32", "M": "i32", "N": "i32", "K": "i32"},
          {"BLOCK_M": 64, "BLOCK_N": 64, "BLOCK_K": 32, "SPLIT_K": 4}, {"dot", "atomic_rmw", "scf_for"}),
-    case("flag_signal", flag_signal_kernel, {"data_ptr": "*fp32", "flag_ptr": "*i32", "out_ptr": "*fp32"}, {"BLOCK": 128},
+    case("flag_signal", flag_signal_kernel, {"data_ptr": "*fp32", "flag_ptr": "*i32", "out_ptr": "*fp32"},
+         {"BLOCK": 128},
          {"atomic_store", "atomic_poll", "atomic_load", "scf_if", "where"}),
 ]

@@ -86,8 +86,8 @@ def math_unary_kernel(x_ptr, out_ptr, n_elements, BLOCK_SIZE: tl.constexpr):
     a = tl.exp(x) + tl.exp2(x) + tl.log(tl.abs(x) + 1.0) + tl.log2(tl.abs(x) + 1.0)
     b = tl.sin(x) * tl.cos(x) + tl.sqrt(tl.abs(x)) + tl.rsqrt(tl.abs(x) + 1.0)
     c = tl.floor(x) + tl.ceil(x) + tl.erf(x)
-    d = tl.fma(a, b, c)
-    e = tl.math.maximum(d, tl.math.minimum(a, b))
+    d = tl.math.fma(a, b, c)
+    e = tl.maximum(d, tl.minimum(a, b)) + tl.math.exp2(-tl.math.abs(x))
     tl.store(out_ptr + offsets, e, mask=mask)
 
 
@@ -253,8 +253,9 @@ def selu_map_kernel(x_ptr, out_ptr, n_elements, BLOCK_SIZE: tl.constexpr):
 
 
 @triton.jit
-def _minmax_pair(a, b):
-    return tl.minimum(a, b), tl.maximum(a, b)
+def _minmax_pair(a0, a1, b0, b1):
+    # pack=2: two elements of each input per call; results are listed result-major.
+    return tl.minimum(a0, b0), tl.minimum(a1, b1), tl.maximum(a0, b0), tl.maximum(a1, b1)
 
 
 @triton.jit
@@ -306,7 +307,8 @@ CASES = [
     case("vector_add", add_kernel, {"x_ptr": "*fp32", "y_ptr": "*fp32", "out_ptr": "*fp32", **_N}, {"BLOCK_SIZE": 1024},
          {"func", "program_id", "make_range", "splat", "addptr", "load", "store", "divisibility"},
          div16=("x_ptr", "y_ptr", "out_ptr")),
-    case("vector_add_fp16", add_kernel, {"x_ptr": "*fp16", "y_ptr": "*fp16", "out_ptr": "*fp16", **_N}, {"BLOCK_SIZE": 512},
+    case("vector_add_fp16", add_kernel, {"x_ptr": "*fp16", "y_ptr": "*fp16", "out_ptr": "*fp16", **_N},
+         {"BLOCK_SIZE": 512},
          {"func", "program_id", "make_range", "splat", "addptr", "load", "store"}),
     case("axpy_i64", axpy_kernel, {"x_ptr": "*fp32", "y_ptr": "*fp32", "alpha": "fp32", "n_elements": "i64"}, _B,
          {"program_id", "splat", "addptr", "load", "store", "cast", "divisibility"}, div16=("x_ptr", "y_ptr")),
@@ -332,14 +334,15 @@ CASES = [
          {"x_ptr": "*fp32", "e4_ptr": "*fp8e4nv", "e5_ptr": "*fp8e5", "back_ptr": "*fp32", **_N}, _B,
          {"fp_to_fp", "load", "store"}),
     case("cast_mixed", cast_mixed_kernel,
-         {"x_ptr": "*fp32", "h_ptr": "*fp16", "bf_ptr": "*bf16", "i_ptr": "*i32", "u8_ptr": "*u8", "d_ptr": "*fp64", **_N},
+         {"x_ptr": "*fp32", "h_ptr": "*fp16", "bf_ptr": "*bf16", "i_ptr": "*i32", "u8_ptr": "*u8", "d_ptr": "*fp64",
+          **_N},
          _B, {"cast"}),
     case("bitcast_sign_flip", bitcast_kernel, {"x_ptr": "*fp32", "out_ptr": "*fp32", **_N}, _B,
          {"bitcast"}),
     case("inline_asm_funnel_shift", inline_asm_kernel,
          {"x_ptr": "*i32", "y_ptr": "*i32", "out_ptr": "*i32", **_N}, _B, {"inline_asm"}),
     case("selu_map_elementwise", selu_map_kernel, {"x_ptr": "*fp32", "out_ptr": "*fp32", **_N}, _B,
-         {"map_elementwise", "math"}),
+         {"map_elementwise", "math", "unstructured_cf"}),
     case("minmax_map_elementwise_pack2", minmax_map_kernel,
          {"x_ptr": "*fp32", "y_ptr": "*fp32", "lo_ptr": "*fp32", "hi_ptr": "*fp32", **_N}, _B, {"map_elementwise"}),
     case("dropout", dropout_kernel, {"x_ptr": "*fp32", "out_ptr": "*fp32", "p": "fp32", "seed": "i32", **_N}, _B,

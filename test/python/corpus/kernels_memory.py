@@ -127,6 +127,18 @@ def cat_kernel(a_ptr, b_ptr, out_ptr, BLOCK: tl.constexpr):
 
 
 @triton.jit
+def cat_2d_kernel(a_ptr, b_ptr, out_ptr, M: tl.constexpr, N: tl.constexpr):
+    """Deterministic tl.cat along dim 1 (lowered by the frontend to join + permute + reshape)."""
+    rm = tl.arange(0, M)
+    rn = tl.arange(0, N)
+    a = tl.load(a_ptr + rm[:, None] * N + rn[None, :])
+    b = tl.load(b_ptr + rm[:, None] * N + rn[None, :])
+    both = tl.cat(a, b, dim=1)
+    r2n = tl.arange(0, 2 * N)
+    tl.store(out_ptr + rm[:, None] * (2 * N) + r2n[None, :], both)
+
+
+@triton.jit
 def gather_rows_kernel(src_ptr, idx_ptr, out_ptr, ROWS: tl.constexpr, COLS: tl.constexpr):
     """In-register gather along axis 0 with a tile of indices (tt.gather)."""
     rr = tl.arange(0, ROWS)
@@ -135,8 +147,10 @@ def gather_rows_kernel(src_ptr, idx_ptr, out_ptr, ROWS: tl.constexpr, COLS: tl.c
     idx = tl.load(idx_ptr + rr[:, None] * COLS + rc[None, :])
     out = tl.gather(src, idx, axis=0)
     tl.store(out_ptr + rr[:, None] * COLS + rc[None, :], out)
-    perm = tl.load(idx_ptr + rc) % COLS
-    tl.store(out_ptr + rc, src.gather(tl.expand_dims(perm, 0), 1).reshape(COLS))
+    # Pick 4 columns per row (the index tile may differ from the source only along the axis).
+    r4 = tl.arange(0, 4)
+    sel = tl.load(idx_ptr + rr[:, None] * 4 + r4[None, :]) % COLS
+    tl.store(out_ptr + ROWS * COLS + rr[:, None] * 4 + r4[None, :], src.gather(sel, 1))
 
 
 @triton.jit
@@ -235,7 +249,8 @@ CASES = [
     case("broadcast_bias", broadcast_bias_kernel,
          {"x_ptr": "*fp16", "bias_ptr": "*fp16", "out_ptr": "*fp16", "M": "i32", "N": "i32"},
          {"BLOCK_M": 16, "BLOCK_N": 64}, {"expand_dims", "broadcast", "load", "store"}),
-    case("cache_hints", cache_hints_kernel, {"x_ptr": "*fp32", "y_ptr": "*fp32", "out_ptr": "*fp32", "n_elements": "i32"},
+    case("cache_hints", cache_hints_kernel,
+         {"x_ptr": "*fp32", "y_ptr": "*fp32", "out_ptr": "*fp32", "n_elements": "i32"},
          {"BLOCK_SIZE": 256}, {"load", "load_cache", "store"}),
     case("scalar_ptr_scale", scalar_ptr_scale_kernel,
          {"x_ptr": "*i8", "scale_ptr": "*fp32", "out_ptr": "*fp32", "n_elements": "i32"}, {"BLOCK_SIZE": 256},
@@ -251,8 +266,10 @@ CASES = [
          {"join", "split", "reshape"}),
     case("cat_sum", cat_kernel, {"a_ptr": "*fp32", "b_ptr": "*fp32", "out_ptr": "*fp32"}, {"BLOCK": 128},
          {"cat", "reduce"}),
+    case("cat_2d_deterministic", cat_2d_kernel, {"a_ptr": "*fp16", "b_ptr": "*fp16", "out_ptr": "*fp16"},
+         {"M": 16, "N": 32}, {"join", "trans", "reshape"}),
     case("gather_rows", gather_rows_kernel, {"src_ptr": "*fp32", "idx_ptr": "*i32", "out_ptr": "*fp32"},
-         {"ROWS": 16, "COLS": 32}, {"gather", "reshape"}),
+         {"ROWS": 16, "COLS": 32}, {"gather", "expand_dims"}),
     case("pointer_table", pointer_table_kernel, {"ptr_table": "*i64", "sizes_ptr": "*i32", "out_ptr": "*fp32"},
          {"BLOCK": 256}, {"int_to_ptr", "scf_for", "reduce", "cast"}),
     case("pointer_align", pointer_align_kernel,
@@ -265,7 +282,8 @@ CASES = [
     case("linear_probe", linear_probe_kernel,
          {"keys_ptr": "*i32", "table_ptr": "*i32", "out_ptr": "*i32", "capacity": "i32"}, {},
          {"scf_while", "load", "where"}),
-    case("int64_index", int64_index_kernel, {"x_ptr": "*bf16", "out_ptr": "*bf16", "row_stride": "i64", "n_rows": "i64"},
+    case("int64_index", int64_index_kernel,
+         {"x_ptr": "*bf16", "out_ptr": "*bf16", "row_stride": "i64", "n_rows": "i64"},
          {"BLOCK": 128}, {"scf_if", "cast", "addptr"}),
     case("hints", hints_kernel, {"x_ptr": "*fp32", "out_ptr": "*fp32", "n_elements": "i32"}, {"BLOCK_SIZE": 128},
          {"divisibility", "contiguity", "constancy", "assume"}),

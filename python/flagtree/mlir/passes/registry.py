@@ -1,0 +1,79 @@
+"""The table of flagtree passes: argument name -> options and the function that runs it.
+
+`flagtree-opt --help` lists it; `add_pass` puts a pass into an `mlir.passmanager.PassManager`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from mlir import ir, passmanager
+
+from flagtree.mlir.passes import tt_strip_debug_ops
+
+
+@dataclass(frozen=True)
+class PassInfo:
+    """One flagtree pass: its argument, summary, options (name -> help) and entry point."""
+
+    argument: str
+    summary: str
+    options: dict[str, str]
+    run: Callable[..., None]
+
+
+PASSES: dict[str, PassInfo] = {
+    info.argument: info
+    for info in (
+        PassInfo(
+            tt_strip_debug_ops.ARGUMENT,
+            tt_strip_debug_ops.SUMMARY,
+            tt_strip_debug_ops.OPTIONS,
+            tt_strip_debug_ops.run,
+        ),
+    )
+}
+
+
+class PassOptionError(ValueError):
+    """A pass option that the pass does not declare, or with a malformed value."""
+
+
+def parse_options(info: PassInfo, text: str) -> dict[str, str]:
+    """Parse mlir-opt style options `a=1 b=true` (space separated) for `info`."""
+    options: dict[str, str] = {}
+    for item in text.split():
+        name, sep, value = item.partition("=")
+        if not sep or name not in info.options:
+            known = ", ".join(sorted(info.options)) or "none"
+            raise PassOptionError(
+                f"pass '{info.argument}' has no option '{item}' (options: {known})"
+            )
+        options[name] = value
+    return options
+
+
+def add_pass(
+    pm: passmanager.PassManager,
+    argument: str,
+    options: str = "",
+    on_error: Callable[[str], None] | None = None,
+) -> None:
+    """Append flagtree pass `argument` (with mlir-opt style `options`) to module-level `pm`.
+
+    A Python exception inside the pass fails the pass (never the process); its message
+    goes to `on_error`.
+    """
+    info = PASSES[argument]
+    parsed = parse_options(info, options)
+
+    def run(op: ir.Operation, pass_) -> None:
+        try:
+            info.run(op, **parsed)
+        except Exception as exc:  # noqa: BLE001 - reported as a pass failure
+            if on_error:
+                on_error(f"pass '{argument}' failed: {exc}")
+            pass_.signal_pass_failure()
+
+    pm.add(run, name=argument)
