@@ -11,11 +11,12 @@
 #include "mlir/CAPI/IR.h"
 
 #include "TTDialect.h"
+#include "TTGDialect.h"
 
 void flagtreeRegisterDialects(MlirContext context) {
   mlir::MLIRContext *ctx = unwrap(context);
   mlir::DialectRegistry registry;
-  registry.insert<mlir::flagtree::tt::TTDialect>();
+  registry.insert<mlir::flagtree::tt::TTDialect, mlir::flagtree::ttg::TTGDialect>();
   ctx->appendDialectRegistry(registry);
-  ctx->loadDialect<mlir::flagtree::tt::TTDialect>();
+  ctx->loadDialect<mlir::flagtree::tt::TTDialect, mlir::flagtree::ttg::TTGDialect>();
 }

@@ -94,6 +94,13 @@ static ArrayRef<int64_t> getShapeOrEmpty(Type type) {
   return {};
 }
 
+/// Equal types, or integers of one width that differ only in signedness: Triton
+/// prints descriptor blocks signed (`si32`) over signless values (`i32`).
+static bool isSameModuloSign(Type a, Type b) {
+  return a == b || (a.isInteger() && b.isInteger() &&
+                    a.getIntOrFloatBitWidth() == b.getIntOrFloatBitWidth());
+}
+
 static int64_t getNumElements(Type type) {
   int64_t n = 1;
   for (int64_t d : getShapeOrEmpty(type))
@@ -369,15 +376,21 @@ LogicalResult ScanOp::verifyRegions() {
 }
 
 LogicalResult MapElementwiseOp::verifyRegions() {
-  Operation *terminator = getCombineTerminator(*this, getScalarOp());
-  if (!terminator)
-    return failure();
-  Block &block = getScalarOp().front();
+  // The region may hold control flow (an `if` in the scalar function): check the
+  // entry block's arguments and every `tt.map_elementwise.return`.
+  Region &region = getScalarOp();
+  if (region.empty())
+    return emitOpError("region must not be empty");
   unsigned pack = getPack();
-  if (block.getNumArguments() != getSrcs().size() * pack)
+  if (region.front().getNumArguments() != getSrcs().size() * pack)
     return emitOpError("region needs ") << getSrcs().size() * pack << " arguments";
-  if (terminator->getNumOperands() != getNumResults() * pack)
-    return emitOpError("region must yield ") << getNumResults() * pack << " values";
+  for (Block &block : region) {
+    if (block.empty() || !block.back().hasTrait<OpTrait::IsTerminator>())
+      return emitOpError("every block of the region must end with a terminator");
+    if (isa<MapElementwiseReturnOp>(block.back()) &&
+        block.back().getNumOperands() != getNumResults() * pack)
+      return emitOpError("region must yield ") << getNumResults() * pack << " values";
+  }
   return success();
 }
 
@@ -421,7 +434,7 @@ static LogicalResult verifyDescAccess(Operation *op, TensorDescType desc, ValueR
   if (static_cast<int64_t>(indices.size()) != block.getRank())
     return op->emitOpError("needs ") << block.getRank() << " indices, got " << indices.size();
   if (getNumElements(tile) != block.getNumElements() ||
-      cast<RankedTensorType>(tile).getElementType() != block.getElementType())
+      !isSameModuloSign(cast<RankedTensorType>(tile).getElementType(), block.getElementType()))
     return op->emitOpError("tile ") << tile << " does not match the descriptor block " << block;
   return success();
 }
@@ -431,7 +444,7 @@ LogicalResult MakeTensorDescOp::verify() {
   if (getShape().size() != getStrides().size() ||
       static_cast<int64_t>(getShape().size()) != block.getRank())
     return emitOpError("needs one shape and one stride value per block dimension");
-  if (getBase().getType().getPointeeType() != block.getElementType())
+  if (!isSameModuloSign(getBase().getType().getPointeeType(), block.getElementType()))
     return emitOpError("base pointer must point to the block's element type");
   return success();
 }

@@ -228,10 +228,13 @@ def TT_SplatOp : TT_ShapeOp<"splat", [SameOperandsAndResultElementType]> {
   let results = (outs TT_Tensor:$result);
 }
 
-def TT_UnsplatOp : TT_ShapeOp<"unsplat", [SameOperandsAndResultElementType]> {
+def TT_UnsplatOp : TT_Op<"unsplat", [Pure, SameOperandsAndResultElementType,
+    TypesMatchWith<"result is the element type of src", "src", "result",
+                   "::llvm::cast<::mlir::RankedTensorType>($_self).getElementType()">]> {
   let summary = "Extract the only element of a one-element tensor";
   let arguments = (ins TT_Tensor:$src);
   let results = (outs TT_Type:$result);
+  let assemblyFormat = "$src attr-dict `:` type($src)";
   let hasVerifier = 1;
 }
 
@@ -425,11 +428,11 @@ def TT_ScanReturnOp : TT_Op<"scan.return", [HasParent<"ScanOp">, Pure, Terminato
   let assemblyFormat = "$result attr-dict `:` type($result)";
 }
 
-def TT_MapElementwiseOp : TT_Op<"map_elementwise", [SameOperandsAndResultShape, SingleBlock]> {
+def TT_MapElementwiseOp : TT_Op<"map_elementwise", [SameOperandsAndResultShape]> {
   let summary = "Apply the scalar region to `pack` elements of the operands at a time";
   let arguments = (ins Variadic<TT_Type>:$srcs, I32Attr:$pack);
   let results = (outs Variadic<TT_Type>:$result);
-  let regions = (region SizedRegion<1>:$scalarOp);
+  let regions = (region AnyRegion:$scalarOp);
   let hasRegionVerifier = 1;
 }
 

@@ -5,8 +5,9 @@ Kernel modules import from here so that the package ``__init__`` can gather them
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from flagtree.ttir import KernelSpec
 

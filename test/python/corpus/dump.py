@@ -107,7 +107,9 @@ def strip_locations(text: str) -> str:
         res: list[str] = []
         i, n = 0, len(line)
         while i < n:
-            if line.startswith("loc(", i) and (i == 0 or not (line[i - 1].isalnum() or line[i - 1] in "_.#")):
+            if line.startswith("loc(", i) and (
+                i == 0 or not (line[i - 1].isalnum() or line[i - 1] in "_.#")
+            ):
                 depth, j, in_str = 0, i + 3, False
                 while j < n:
                     ch = line[j]
@@ -172,7 +174,9 @@ def main(argv: list[str] | None = None) -> int:
                 text = make_ttir(c.spec)
         except Exception as exc:  # noqa: BLE001 - report every failing case, then fail
             first = str(exc).strip().splitlines()
-            errors.append(f"{c.name}: compile failed: {type(exc).__name__}: {first[-1] if first else ''}")
+            errors.append(
+                f"{c.name}: compile failed: {type(exc).__name__}: {first[-1] if first else ''}"
+            )
             rows.append((c.name, time.perf_counter() - t, ["<compile failed>"]))
             continue
         dt = time.perf_counter() - t
@@ -185,7 +189,9 @@ def main(argv: list[str] | None = None) -> int:
             elif fam in UNPRODUCIBLE:
                 errors.append(f"{c.name}: claims unproducible family {fam!r}")
             elif fam not in present:
-                errors.append(f"{c.name}: claims {fam!r} but /{FAMILY_PATTERNS[fam]}/ is absent from its TTIR")
+                errors.append(
+                    f"{c.name}: claims {fam!r} but /{FAMILY_PATTERNS[fam]}/ is absent from its TTIR"
+                )
             else:
                 claimed_by.setdefault(fam, []).append(c.name)
         rows.append((c.name, dt, sorted(c.families)))
@@ -200,8 +206,10 @@ def main(argv: list[str] | None = None) -> int:
 
     producible = [f for f in (*REQUESTED_FAMILIES, *EXTRA_FAMILIES) if f not in UNPRODUCIBLE]
     uncovered = [f for f in producible if f not in claimed_by]
-    print(f"\nfamilies covered: {len(producible) - len(uncovered)}/{len(producible)} producible "
-          f"({len(REQUESTED_FAMILIES)} requested + {len(EXTRA_FAMILIES)} extra, {len(UNPRODUCIBLE)} unproducible)")
+    print(
+        f"\nfamilies covered: {len(producible) - len(uncovered)}/{len(producible)} producible "
+        f"({len(REQUESTED_FAMILIES)} requested + {len(EXTRA_FAMILIES)} extra, {len(UNPRODUCIBLE)} unproducible)"
+    )
     for fam in producible:
         if fam in claimed_by:
             print(f"  {fam:<32} {len(claimed_by[fam]):3d} case(s)")

@@ -12,7 +12,9 @@ from ._case import case
 
 
 @triton.jit
-def copy_2d_kernel(src_ptr, dst_ptr, M, N, stride_sm, stride_dm, BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr):
+def copy_2d_kernel(
+    src_ptr, dst_ptr, M, N, stride_sm, stride_dm, BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr
+):
     """Row-major strided 2D copy with a 2D boundary mask."""
     pid_m = tl.program_id(0)
     pid_n = tl.program_id(1)
@@ -24,7 +26,9 @@ def copy_2d_kernel(src_ptr, dst_ptr, M, N, stride_sm, stride_dm, BLOCK_M: tl.con
 
 
 @triton.jit
-def broadcast_bias_kernel(x_ptr, bias_ptr, out_ptr, M, N, BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr):
+def broadcast_bias_kernel(
+    x_ptr, bias_ptr, out_ptr, M, N, BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr
+):
     """out[m, n] = x[m, n] + bias[n] with explicit expand_dims / broadcast_to."""
     pid = tl.program_id(0)
     rm = pid * BLOCK_M + tl.arange(0, BLOCK_M)
@@ -45,10 +49,18 @@ def cache_hints_kernel(x_ptr, y_ptr, out_ptr, n_elements, BLOCK_SIZE: tl.constex
     offsets = pid * BLOCK_SIZE + tl.arange(0, BLOCK_SIZE)
     mask = offsets < n_elements
     a = tl.load(x_ptr + offsets, mask=mask, cache_modifier=".cg", eviction_policy="evict_first")
-    b = tl.load(y_ptr + offsets, mask=mask, other=0.0, cache_modifier=".ca", eviction_policy="evict_last")
+    b = tl.load(
+        y_ptr + offsets, mask=mask, other=0.0, cache_modifier=".ca", eviction_policy="evict_last"
+    )
     c = tl.load(x_ptr + offsets, mask=mask, volatile=True)
     d = tl.load(y_ptr + offsets, mask=mask, cache_modifier=".cv")
-    tl.store(out_ptr + offsets, a + b + c + d, mask=mask, cache_modifier=".cs", eviction_policy="evict_first")
+    tl.store(
+        out_ptr + offsets,
+        a + b + c + d,
+        mask=mask,
+        cache_modifier=".cs",
+        eviction_policy="evict_first",
+    )
 
 
 @triton.jit
@@ -70,9 +82,13 @@ def transpose_kernel(src_ptr, dst_ptr, M, N, BLOCK_M: tl.constexpr, BLOCK_N: tl.
     pid_n = tl.program_id(1)
     rm = pid_m * BLOCK_M + tl.arange(0, BLOCK_M)
     rn = pid_n * BLOCK_N + tl.arange(0, BLOCK_N)
-    tile = tl.load(src_ptr + rm[:, None] * N + rn[None, :], mask=(rm[:, None] < M) & (rn[None, :] < N))
+    tile = tl.load(
+        src_ptr + rm[:, None] * N + rn[None, :], mask=(rm[:, None] < M) & (rn[None, :] < N)
+    )
     tile_t = tl.trans(tile)
-    tl.store(dst_ptr + rn[:, None] * M + rm[None, :], tile_t, mask=(rn[:, None] < N) & (rm[None, :] < M))
+    tl.store(
+        dst_ptr + rn[:, None] * M + rm[None, :], tile_t, mask=(rn[:, None] < N) & (rm[None, :] < M)
+    )
 
 
 @triton.jit
@@ -112,8 +128,11 @@ def complex_mul_kernel(a_ptr, b_ptr, out_ptr, n_pairs, BLOCK: tl.constexpr):
     br, bi = tl.split(b)
     re = ar * br - ai * bi
     im = ar * bi + ai * br
-    tl.store(out_ptr + tl.interleave(2 * pairs, 2 * pairs + 1), tl.interleave(re, im),
-             mask=tl.interleave(mask, mask))
+    tl.store(
+        out_ptr + tl.interleave(2 * pairs, 2 * pairs + 1),
+        tl.interleave(re, im),
+        mask=tl.interleave(mask, mask),
+    )
 
 
 @triton.jit
@@ -241,50 +260,138 @@ def hints_kernel(x_ptr, out_ptr, n_elements, BLOCK_SIZE: tl.constexpr):
 
 
 CASES = [
-    case("copy_2d", copy_2d_kernel,
-         {"src_ptr": "*fp32", "dst_ptr": "*fp32", "M": "i32", "N": "i32", "stride_sm": "i32", "stride_dm": "i32"},
-         {"BLOCK_M": 32, "BLOCK_N": 64},
-         {"program_id", "expand_dims", "broadcast", "addptr", "load", "store", "divisibility"},
-         div16=("src_ptr", "dst_ptr", "stride_sm", "stride_dm")),
-    case("broadcast_bias", broadcast_bias_kernel,
-         {"x_ptr": "*fp16", "bias_ptr": "*fp16", "out_ptr": "*fp16", "M": "i32", "N": "i32"},
-         {"BLOCK_M": 16, "BLOCK_N": 64}, {"expand_dims", "broadcast", "load", "store"}),
-    case("cache_hints", cache_hints_kernel,
-         {"x_ptr": "*fp32", "y_ptr": "*fp32", "out_ptr": "*fp32", "n_elements": "i32"},
-         {"BLOCK_SIZE": 256}, {"load", "load_cache", "store"}),
-    case("scalar_ptr_scale", scalar_ptr_scale_kernel,
-         {"x_ptr": "*i8", "scale_ptr": "*fp32", "out_ptr": "*fp32", "n_elements": "i32"}, {"BLOCK_SIZE": 256},
-         {"load", "store", "splat", "cast", "scf_if"}),
-    case("transpose_2d", transpose_kernel, {"src_ptr": "*fp16", "dst_ptr": "*fp16", "M": "i32", "N": "i32"},
-         {"BLOCK_M": 32, "BLOCK_N": 64}, {"trans", "load", "store"}),
-    case("permute_3d", permute_3d_kernel, {"src_ptr": "*fp32", "dst_ptr": "*fp32"}, {"A": 4, "B": 8, "C": 16},
-         {"trans", "reshape", "expand_dims"}),
-    case("reshape_rows", reshape_kernel, {"src_ptr": "*fp32", "dst_ptr": "*fp32"}, {"ROWS": 8, "COLS": 32},
-         {"reshape", "reduce", "expand_dims"}),
-    case("complex_mul_join_split", complex_mul_kernel,
-         {"a_ptr": "*fp32", "b_ptr": "*fp32", "out_ptr": "*fp32", "n_pairs": "i32"}, {"BLOCK": 128},
-         {"join", "split", "reshape"}),
-    case("cat_sum", cat_kernel, {"a_ptr": "*fp32", "b_ptr": "*fp32", "out_ptr": "*fp32"}, {"BLOCK": 128},
-         {"cat", "reduce"}),
-    case("cat_2d_deterministic", cat_2d_kernel, {"a_ptr": "*fp16", "b_ptr": "*fp16", "out_ptr": "*fp16"},
-         {"M": 16, "N": 32}, {"join", "trans", "reshape"}),
-    case("gather_rows", gather_rows_kernel, {"src_ptr": "*fp32", "idx_ptr": "*i32", "out_ptr": "*fp32"},
-         {"ROWS": 16, "COLS": 32}, {"gather", "expand_dims"}),
-    case("pointer_table", pointer_table_kernel, {"ptr_table": "*i64", "sizes_ptr": "*i32", "out_ptr": "*fp32"},
-         {"BLOCK": 256}, {"int_to_ptr", "scf_for", "reduce", "cast"}),
-    case("pointer_align", pointer_align_kernel,
-         {"x_ptr": "*fp32", "addr_out_ptr": "*i64", "out_ptr": "*fp32", "n_elements": "i32"}, {"BLOCK_SIZE": 256},
-         {"ptr_to_int", "scf_if", "divisibility"}),
-    case("item_unsplat", item_kernel, {"stats_ptr": "*fp32", "x_ptr": "*fp32", "out_ptr": "*fp32"}, {"BLOCK": 128},
-         {"unsplat", "split", "expand_dims"}),
-    case("grid_stride", grid_stride_kernel, {"x_ptr": "*fp32", "out_ptr": "*fp32", "n_elements": "i32"},
-         {"BLOCK_SIZE": 512}, {"num_programs", "scf_for", "math"}),
-    case("linear_probe", linear_probe_kernel,
-         {"keys_ptr": "*i32", "table_ptr": "*i32", "out_ptr": "*i32", "capacity": "i32"}, {},
-         {"scf_while", "load", "where"}),
-    case("int64_index", int64_index_kernel,
-         {"x_ptr": "*bf16", "out_ptr": "*bf16", "row_stride": "i64", "n_rows": "i64"},
-         {"BLOCK": 128}, {"scf_if", "cast", "addptr"}),
-    case("hints", hints_kernel, {"x_ptr": "*fp32", "out_ptr": "*fp32", "n_elements": "i32"}, {"BLOCK_SIZE": 128},
-         {"divisibility", "contiguity", "constancy", "assume"}),
+    case(
+        "copy_2d",
+        copy_2d_kernel,
+        {
+            "src_ptr": "*fp32",
+            "dst_ptr": "*fp32",
+            "M": "i32",
+            "N": "i32",
+            "stride_sm": "i32",
+            "stride_dm": "i32",
+        },
+        {"BLOCK_M": 32, "BLOCK_N": 64},
+        {"program_id", "expand_dims", "broadcast", "addptr", "load", "store", "divisibility"},
+        div16=("src_ptr", "dst_ptr", "stride_sm", "stride_dm"),
+    ),
+    case(
+        "broadcast_bias",
+        broadcast_bias_kernel,
+        {"x_ptr": "*fp16", "bias_ptr": "*fp16", "out_ptr": "*fp16", "M": "i32", "N": "i32"},
+        {"BLOCK_M": 16, "BLOCK_N": 64},
+        {"expand_dims", "broadcast", "load", "store"},
+    ),
+    case(
+        "cache_hints",
+        cache_hints_kernel,
+        {"x_ptr": "*fp32", "y_ptr": "*fp32", "out_ptr": "*fp32", "n_elements": "i32"},
+        {"BLOCK_SIZE": 256},
+        {"load", "load_cache", "store"},
+    ),
+    case(
+        "scalar_ptr_scale",
+        scalar_ptr_scale_kernel,
+        {"x_ptr": "*i8", "scale_ptr": "*fp32", "out_ptr": "*fp32", "n_elements": "i32"},
+        {"BLOCK_SIZE": 256},
+        {"load", "store", "splat", "cast", "scf_if"},
+    ),
+    case(
+        "transpose_2d",
+        transpose_kernel,
+        {"src_ptr": "*fp16", "dst_ptr": "*fp16", "M": "i32", "N": "i32"},
+        {"BLOCK_M": 32, "BLOCK_N": 64},
+        {"trans", "load", "store"},
+    ),
+    case(
+        "permute_3d",
+        permute_3d_kernel,
+        {"src_ptr": "*fp32", "dst_ptr": "*fp32"},
+        {"A": 4, "B": 8, "C": 16},
+        {"trans", "reshape", "expand_dims"},
+    ),
+    case(
+        "reshape_rows",
+        reshape_kernel,
+        {"src_ptr": "*fp32", "dst_ptr": "*fp32"},
+        {"ROWS": 8, "COLS": 32},
+        {"reshape", "reduce", "expand_dims"},
+    ),
+    case(
+        "complex_mul_join_split",
+        complex_mul_kernel,
+        {"a_ptr": "*fp32", "b_ptr": "*fp32", "out_ptr": "*fp32", "n_pairs": "i32"},
+        {"BLOCK": 128},
+        {"join", "split", "reshape"},
+    ),
+    case(
+        "cat_sum",
+        cat_kernel,
+        {"a_ptr": "*fp32", "b_ptr": "*fp32", "out_ptr": "*fp32"},
+        {"BLOCK": 128},
+        {"cat", "reduce"},
+    ),
+    case(
+        "cat_2d_deterministic",
+        cat_2d_kernel,
+        {"a_ptr": "*fp16", "b_ptr": "*fp16", "out_ptr": "*fp16"},
+        {"M": 16, "N": 32},
+        {"join", "trans", "reshape"},
+    ),
+    case(
+        "gather_rows",
+        gather_rows_kernel,
+        {"src_ptr": "*fp32", "idx_ptr": "*i32", "out_ptr": "*fp32"},
+        {"ROWS": 16, "COLS": 32},
+        {"gather", "expand_dims"},
+    ),
+    case(
+        "pointer_table",
+        pointer_table_kernel,
+        {"ptr_table": "*i64", "sizes_ptr": "*i32", "out_ptr": "*fp32"},
+        {"BLOCK": 256},
+        {"int_to_ptr", "scf_for", "reduce", "cast"},
+    ),
+    case(
+        "pointer_align",
+        pointer_align_kernel,
+        {"x_ptr": "*fp32", "addr_out_ptr": "*i64", "out_ptr": "*fp32", "n_elements": "i32"},
+        {"BLOCK_SIZE": 256},
+        {"ptr_to_int", "scf_if", "divisibility"},
+    ),
+    case(
+        "item_unsplat",
+        item_kernel,
+        {"stats_ptr": "*fp32", "x_ptr": "*fp32", "out_ptr": "*fp32"},
+        {"BLOCK": 128},
+        {"unsplat", "split", "expand_dims"},
+    ),
+    case(
+        "grid_stride",
+        grid_stride_kernel,
+        {"x_ptr": "*fp32", "out_ptr": "*fp32", "n_elements": "i32"},
+        {"BLOCK_SIZE": 512},
+        {"num_programs", "scf_for", "math"},
+    ),
+    case(
+        "linear_probe",
+        linear_probe_kernel,
+        {"keys_ptr": "*i32", "table_ptr": "*i32", "out_ptr": "*i32", "capacity": "i32"},
+        {},
+        {"scf_while", "load", "where"},
+    ),
+    case(
+        "int64_index",
+        int64_index_kernel,
+        {"x_ptr": "*bf16", "out_ptr": "*bf16", "row_stride": "i64", "n_rows": "i64"},
+        {"BLOCK": 128},
+        {"scf_if", "cast", "addptr"},
+    ),
+    case(
+        "hints",
+        hints_kernel,
+        {"x_ptr": "*fp32", "out_ptr": "*fp32", "n_elements": "i32"},
+        {"BLOCK_SIZE": 128},
+        {"divisibility", "contiguity", "constancy", "assume"},
+    ),
 ]

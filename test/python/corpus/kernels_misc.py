@@ -56,7 +56,7 @@ def device_assert_kernel(x_ptr, out_ptr, n_elements, BLOCK_SIZE: tl.constexpr):
     offsets = pid * BLOCK_SIZE + tl.arange(0, BLOCK_SIZE)
     mask = offsets < n_elements
     x = tl.load(x_ptr + offsets, mask=mask, other=0.0)
-    tl.device_assert(x == x, "NaN in input", mask=mask)
+    tl.device_assert(tl.abs(x) <= 3.4e38, "non-finite input", mask=mask)
     tl.device_assert(n_elements > 0, "empty input")
     tl.store(out_ptr + offsets, x, mask=mask)
 
@@ -74,7 +74,9 @@ def gdc_chain_kernel(x_ptr, out_ptr, n_elements, BLOCK_SIZE: tl.constexpr):
 
 
 @triton.jit
-def static_unroll_kernel(x_ptr, out_ptr, N_TAPS: tl.constexpr, BLOCK: tl.constexpr, MODE: tl.constexpr):
+def static_unroll_kernel(
+    x_ptr, out_ptr, N_TAPS: tl.constexpr, BLOCK: tl.constexpr, MODE: tl.constexpr
+):
     """FIR filter with a tl.static_range tap loop and constexpr-selected epilogues."""
     pid = tl.program_id(0)
     offs = pid * BLOCK + tl.arange(0, BLOCK)
@@ -108,7 +110,7 @@ def nested_loops_kernel(x_ptr, out_ptr, M, N, BLOCK: tl.constexpr):
     """Loop nest with a data-dependent early skip (scf.if inside scf.for inside scf.for)."""
     pid = tl.program_id(0)
     total = tl.zeros([BLOCK], dtype=tl.float32)
-    for i in range(0, M):
+    for i in range(M):
         row_ptr = x_ptr + (pid * M + i) * N
         first = tl.load(row_ptr)
         if first != 0.0:
@@ -122,29 +124,76 @@ def nested_loops_kernel(x_ptr, out_ptr, M, N, BLOCK: tl.constexpr):
 def spin_until_kernel(flag_ptr, out_ptr, max_iters):
     """Bounded spin on a volatile flag with LICM disabled through tl.condition."""
     i = 0
-    while tl.condition((tl.load(flag_ptr, volatile=True) == 0) & (i < max_iters), disable_licm=True):
+    while tl.condition(
+        (tl.load(flag_ptr, volatile=True) == 0) & (i < max_iters), disable_licm=True
+    ):
         i += 1
     tl.store(out_ptr, i)
 
 
 CASES = [
-    case("normalize_rows_call", normalize_rows_call_kernel,
-         {"x_ptr": "*fp32", "norms_ptr": "*fp32", "stride": "i32", "n_cols": "i32"}, {"BLOCK": 1024},
-         {"call", "func", "reduce", "math"}),
-    case("device_print", device_print_kernel, {"x_ptr": "*fp32", "n_elements": "i32"}, {"BLOCK_SIZE": 128},
-         {"print", "bitcast"}),
-    case("device_assert", device_assert_kernel, {"x_ptr": "*fp32", "out_ptr": "*fp32", "n_elements": "i32"},
-         {"BLOCK_SIZE": 128}, {"assert", "load", "store"}, options={"debug": True}),
-    case("gdc_chain", gdc_chain_kernel, {"x_ptr": "*fp32", "out_ptr": "*fp32", "n_elements": "i32"},
-         {"BLOCK_SIZE": 256}, {"grid_dependency", "load", "store"}),
-    case("static_unroll_relu", static_unroll_kernel, {"x_ptr": "*fp32", "out_ptr": "*fp32"},
-         {"N_TAPS": 4, "BLOCK": 256, "MODE": "relu"}, {"load", "store"}),
-    case("static_unroll_square", static_unroll_kernel, {"x_ptr": "*fp32", "out_ptr": "*fp32"},
-         {"N_TAPS": 3, "BLOCK": 128, "MODE": "square"}, {"load", "store"}),
-    case("collatz_steps", collatz_steps_kernel, {"x_ptr": "*i64", "out_ptr": "*i32", "max_steps": "i32"}, {},
-         {"scf_while", "scf_if"}),
-    case("nested_loops", nested_loops_kernel, {"x_ptr": "*fp32", "out_ptr": "*fp32", "M": "i32", "N": "i32"},
-         {"BLOCK": 128}, {"scf_for", "scf_if", "unroll_attr", "disallow_acc_multi_buffer_attr"}),
-    case("spin_until", spin_until_kernel, {"flag_ptr": "*i32", "out_ptr": "*i32", "max_iters": "i32"}, {},
-         {"scf_while", "load_cache", "loop_annotation"}),
+    case(
+        "normalize_rows_call",
+        normalize_rows_call_kernel,
+        {"x_ptr": "*fp32", "norms_ptr": "*fp32", "stride": "i32", "n_cols": "i32"},
+        {"BLOCK": 1024},
+        {"call", "func", "reduce", "math"},
+    ),
+    case(
+        "device_print",
+        device_print_kernel,
+        {"x_ptr": "*fp32", "n_elements": "i32"},
+        {"BLOCK_SIZE": 128},
+        {"print", "bitcast"},
+    ),
+    case(
+        "device_assert",
+        device_assert_kernel,
+        {"x_ptr": "*fp32", "out_ptr": "*fp32", "n_elements": "i32"},
+        {"BLOCK_SIZE": 128},
+        {"assert", "load", "store"},
+        options={"debug": True},
+    ),
+    case(
+        "gdc_chain",
+        gdc_chain_kernel,
+        {"x_ptr": "*fp32", "out_ptr": "*fp32", "n_elements": "i32"},
+        {"BLOCK_SIZE": 256},
+        {"grid_dependency", "load", "store"},
+    ),
+    case(
+        "static_unroll_relu",
+        static_unroll_kernel,
+        {"x_ptr": "*fp32", "out_ptr": "*fp32"},
+        {"N_TAPS": 4, "BLOCK": 256, "MODE": "relu"},
+        {"load", "store"},
+    ),
+    case(
+        "static_unroll_square",
+        static_unroll_kernel,
+        {"x_ptr": "*fp32", "out_ptr": "*fp32"},
+        {"N_TAPS": 3, "BLOCK": 128, "MODE": "square"},
+        {"load", "store"},
+    ),
+    case(
+        "collatz_steps",
+        collatz_steps_kernel,
+        {"x_ptr": "*i64", "out_ptr": "*i32", "max_steps": "i32"},
+        {},
+        {"scf_while", "scf_if"},
+    ),
+    case(
+        "nested_loops",
+        nested_loops_kernel,
+        {"x_ptr": "*fp32", "out_ptr": "*fp32", "M": "i32", "N": "i32"},
+        {"BLOCK": 128},
+        {"scf_for", "scf_if", "unroll_attr", "disallow_acc_multi_buffer_attr"},
+    ),
+    case(
+        "spin_until",
+        spin_until_kernel,
+        {"flag_ptr": "*i32", "out_ptr": "*i32", "max_iters": "i32"},
+        {},
+        {"scf_while", "load_cache", "loop_annotation"},
+    ),
 ]

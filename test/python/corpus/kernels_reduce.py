@@ -12,8 +12,16 @@ from ._case import case
 
 
 @triton.jit
-def softmax_kernel(out_ptr, in_ptr, in_row_stride, out_row_stride, n_rows, n_cols, BLOCK_SIZE: tl.constexpr,
-                   num_stages: tl.constexpr):
+def softmax_kernel(
+    out_ptr,
+    in_ptr,
+    in_row_stride,
+    out_row_stride,
+    n_rows,
+    n_cols,
+    BLOCK_SIZE: tl.constexpr,
+    num_stages: tl.constexpr,
+):
     """Fused softmax with a persistent row loop pipelined by tl.range(num_stages=...)."""
     row_start = tl.program_id(0)
     row_step = tl.num_programs(0)
@@ -25,7 +33,9 @@ def softmax_kernel(out_ptr, in_ptr, in_row_stride, out_row_stride, n_rows, n_col
         row_minus_max = row - tl.max(row, axis=0)
         numerator = tl.exp(row_minus_max)
         denominator = tl.sum(numerator, axis=0)
-        tl.store(out_ptr + row_idx * out_row_stride + col_offsets, numerator / denominator, mask=mask)
+        tl.store(
+            out_ptr + row_idx * out_row_stride + col_offsets, numerator / denominator, mask=mask
+        )
 
 
 @triton.jit
@@ -37,14 +47,14 @@ def layer_norm_fwd_kernel(X, Y, W, B, Mean, Rstd, stride, N, eps, BLOCK_SIZE: tl
     _mean = tl.zeros([BLOCK_SIZE], dtype=tl.float32)
     for off in range(0, N, BLOCK_SIZE):
         cols = off + tl.arange(0, BLOCK_SIZE)
-        a = tl.load(X + cols, mask=cols < N, other=0.).to(tl.float32)
+        a = tl.load(X + cols, mask=cols < N, other=0.0).to(tl.float32)
         _mean += a
     mean = tl.sum(_mean, axis=0) / N
     _var = tl.zeros([BLOCK_SIZE], dtype=tl.float32)
     for off in range(0, N, BLOCK_SIZE):
         cols = off + tl.arange(0, BLOCK_SIZE)
-        x = tl.load(X + cols, mask=cols < N, other=0.).to(tl.float32)
-        x = tl.where(cols < N, x - mean, 0.)
+        x = tl.load(X + cols, mask=cols < N, other=0.0).to(tl.float32)
+        x = tl.where(cols < N, x - mean, 0.0)
         _var += x * x
     var = tl.sum(_var, axis=0) / N
     rstd = 1 / tl.sqrt(var + eps)
@@ -55,7 +65,7 @@ def layer_norm_fwd_kernel(X, Y, W, B, Mean, Rstd, stride, N, eps, BLOCK_SIZE: tl
         mask = cols < N
         w = tl.load(W + cols, mask=mask)
         b = tl.load(B + cols, mask=mask)
-        x = tl.load(X + cols, mask=mask, other=0.).to(tl.float32)
+        x = tl.load(X + cols, mask=mask, other=0.0).to(tl.float32)
         y = (x - mean) * rstd * w + b
         tl.store(Y + cols, y, mask=mask)
 
@@ -176,31 +186,105 @@ def sort_topk_kernel(x_ptr, sorted_ptr, top_ptr, N: tl.constexpr, K: tl.constexp
 
 
 CASES = [
-    case("fused_softmax", softmax_kernel,
-         {"out_ptr": "*fp32", "in_ptr": "*fp32", "in_row_stride": "i32", "out_row_stride": "i32", "n_rows": "i32",
-          "n_cols": "i32"}, {"BLOCK_SIZE": 1024, "num_stages": 3},
-         {"reduce", "math", "num_programs", "scf_for", "num_stages_attr", "divisibility"},
-         div16=("out_ptr", "in_ptr", "in_row_stride", "out_row_stride")),
-    case("layer_norm_fwd", layer_norm_fwd_kernel,
-         {"X": "*fp16", "Y": "*fp16", "W": "*fp16", "B": "*fp16", "Mean": "*fp32", "Rstd": "*fp32", "stride": "i32",
-          "N": "i32", "eps": "fp32"}, {"BLOCK_SIZE": 512},
-         {"reduce", "math", "scf_for", "where", "cast"}),
-    case("rms_norm", rms_norm_kernel,
-         {"x_ptr": "*fp16", "w_ptr": "*fp16", "out_ptr": "*bf16", "stride": "i32", "N": "i32", "eps": "fp32"},
-         {"BLOCK_N": 1024}, {"reduce", "math", "cast"}),
-    case("argmax_rows", argmax_rows_kernel, {"x_ptr": "*fp32", "idx_ptr": "*i32", "val_ptr": "*fp32", "N": "i32"},
-         {"BLOCK_N": 256}, {"reduce", "make_range"}),
-    case("welford_reduce", welford_kernel, {"x_ptr": "*fp32", "mean_ptr": "*fp32", "var_ptr": "*fp32", "N": "i32"},
-         {"BLOCK_N": 256}, {"reduce", "where"}),
-    case("reduce_2d", reduce_2d_kernel,
-         {"x_ptr": "*fp32", "sum_ptr": "*fp32", "min_ptr": "*fp32", "amax_ptr": "*fp32", "xor_ptr": "*i32"},
-         {"M": 32, "N": 64}, {"reduce", "reshape", "bitcast", "math"}),
-    case("cumsum_cumprod", cumsum_kernel, {"x_ptr": "*fp32", "out_ptr": "*fp32", "prod_ptr": "*fp32", "N": "i32"},
-         {"BLOCK_N": 256}, {"scan"}),
-    case("linear_recurrence_scan", linear_scan_kernel, {"a_ptr": "*fp32", "b_ptr": "*fp32", "h_ptr": "*fp32"},
-         {"L": 64, "D": 16}, {"scan"}),
-    case("histogram", histogram_kernel, {"x_ptr": "*i32", "hist_ptr": "*i32", "n_elements": "i32"},
-         {"NUM_BINS": 64, "BLOCK_SIZE": 1024}, {"histogram", "atomic_rmw"}),
-    case("sort_topk", sort_topk_kernel, {"x_ptr": "*fp32", "sorted_ptr": "*fp32", "top_ptr": "*fp32"},
-         {"N": 16, "K": 4}, {"reshape", "reduce", "bitcast", "where"}),
+    case(
+        "fused_softmax",
+        softmax_kernel,
+        {
+            "out_ptr": "*fp32",
+            "in_ptr": "*fp32",
+            "in_row_stride": "i32",
+            "out_row_stride": "i32",
+            "n_rows": "i32",
+            "n_cols": "i32",
+        },
+        {"BLOCK_SIZE": 1024, "num_stages": 3},
+        {"reduce", "math", "num_programs", "scf_for", "num_stages_attr", "divisibility"},
+        div16=("out_ptr", "in_ptr", "in_row_stride", "out_row_stride"),
+    ),
+    case(
+        "layer_norm_fwd",
+        layer_norm_fwd_kernel,
+        {
+            "X": "*fp16",
+            "Y": "*fp16",
+            "W": "*fp16",
+            "B": "*fp16",
+            "Mean": "*fp32",
+            "Rstd": "*fp32",
+            "stride": "i32",
+            "N": "i32",
+            "eps": "fp32",
+        },
+        {"BLOCK_SIZE": 512},
+        {"reduce", "math", "scf_for", "where", "cast"},
+    ),
+    case(
+        "rms_norm",
+        rms_norm_kernel,
+        {
+            "x_ptr": "*fp16",
+            "w_ptr": "*fp16",
+            "out_ptr": "*bf16",
+            "stride": "i32",
+            "N": "i32",
+            "eps": "fp32",
+        },
+        {"BLOCK_N": 1024},
+        {"reduce", "math", "cast"},
+    ),
+    case(
+        "argmax_rows",
+        argmax_rows_kernel,
+        {"x_ptr": "*fp32", "idx_ptr": "*i32", "val_ptr": "*fp32", "N": "i32"},
+        {"BLOCK_N": 256},
+        {"reduce", "make_range"},
+    ),
+    case(
+        "welford_reduce",
+        welford_kernel,
+        {"x_ptr": "*fp32", "mean_ptr": "*fp32", "var_ptr": "*fp32", "N": "i32"},
+        {"BLOCK_N": 256},
+        {"reduce", "where"},
+    ),
+    case(
+        "reduce_2d",
+        reduce_2d_kernel,
+        {
+            "x_ptr": "*fp32",
+            "sum_ptr": "*fp32",
+            "min_ptr": "*fp32",
+            "amax_ptr": "*fp32",
+            "xor_ptr": "*i32",
+        },
+        {"M": 32, "N": 64},
+        {"reduce", "reshape", "bitcast", "math"},
+    ),
+    case(
+        "cumsum_cumprod",
+        cumsum_kernel,
+        {"x_ptr": "*fp32", "out_ptr": "*fp32", "prod_ptr": "*fp32", "N": "i32"},
+        {"BLOCK_N": 256},
+        {"scan"},
+    ),
+    case(
+        "linear_recurrence_scan",
+        linear_scan_kernel,
+        {"a_ptr": "*fp32", "b_ptr": "*fp32", "h_ptr": "*fp32"},
+        {"L": 64, "D": 16},
+        {"scan"},
+    ),
+    case(
+        "histogram",
+        histogram_kernel,
+        {"x_ptr": "*i32", "hist_ptr": "*i32", "n_elements": "i32"},
+        {"NUM_BINS": 64, "BLOCK_SIZE": 1024},
+        {"histogram", "atomic_rmw"},
+    ),
+    case(
+        "sort_topk",
+        sort_topk_kernel,
+        {"x_ptr": "*fp32", "sorted_ptr": "*fp32", "top_ptr": "*fp32"},
+        {"N": 16, "K": 4},
+        {"reshape", "reduce", "bitcast", "where"},
+    ),
 ]
