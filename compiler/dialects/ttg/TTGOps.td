@@ -19,20 +19,16 @@ def TTG_Dialect : Dialect {
   let summary = "The TritonGPU ops that Triton's TTIR already contains";
 }
 
-def TTG_AddrNone : I32BitEnumAttrCaseNone<"None", "none">;
-def TTG_AddrLocal : I32BitEnumAttrCaseBit<"Local", 0, "local">;
-def TTG_AddrGlobalRead : I32BitEnumAttrCaseBit<"GlobalRead", 1, "global_read">;
-def TTG_AddrGlobalWrite : I32BitEnumAttrCaseBit<"GlobalWrite", 2, "global_write">;
-def TTG_AddrTensorRead : I32BitEnumAttrCaseBit<"TensorRead", 3, "tensor_read">;
-def TTG_AddrTensorWrite : I32BitEnumAttrCaseBit<"TensorWrite", 4, "tensor_write">;
-def TTG_AddrAll : I32BitEnumAttrCaseGroup<"All", [TTG_AddrLocal, TTG_AddrGlobalRead,
-    TTG_AddrGlobalWrite, TTG_AddrTensorRead, TTG_AddrTensorWrite], "all">;
-
-def TTG_AddrSpace : I32BitEnumAttr<"AddrSpace", "memory a barrier orders", [
-    TTG_AddrNone, TTG_AddrLocal, TTG_AddrGlobalRead, TTG_AddrGlobalWrite,
-    TTG_AddrTensorRead, TTG_AddrTensorWrite, TTG_AddrAll]> {
+// The single address spaces and `all`, with Triton's bit values. Combinations of
+// several spaces (other than `all`) never occur in TTIR and are not accepted.
+def TTG_AddrSpace : I32EnumAttr<"AddrSpace", "memory a barrier orders", [
+    I32EnumAttrCase<"None", 0, "none">, I32EnumAttrCase<"Local", 1, "local">,
+    I32EnumAttrCase<"GlobalRead", 2, "global_read">,
+    I32EnumAttrCase<"GlobalWrite", 4, "global_write">,
+    I32EnumAttrCase<"TensorRead", 8, "tensor_read">,
+    I32EnumAttrCase<"TensorWrite", 16, "tensor_write">,
+    I32EnumAttrCase<"All", 31, "all">]> {
   let cppNamespace = "::mlir::flagtree::ttg";
-  let separator = " | ";
 }
 
 def TTG_BarrierOp : Op<TTG_Dialect, "barrier"> {
