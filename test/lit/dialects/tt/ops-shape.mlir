@@ -5,8 +5,8 @@
 tt.func @shapes(%s: f32, %x: tensor<16xf32>, %one: tensor<1xf32>, %i: tensor<16xi32>) {
   // CHECK: tt.splat %{{.*}} : f32 -> tensor<16xf32>
   %0 = tt.splat %s : f32 -> tensor<16xf32>
-  // CHECK: tt.unsplat %{{.*}} : tensor<1xf32> -> f32
-  %1 = tt.unsplat %one : tensor<1xf32> -> f32
+  // CHECK: tt.unsplat %{{.*}} : tensor<1xf32>{{$}}
+  %1 = tt.unsplat %one : tensor<1xf32>
   // CHECK: tt.expand_dims %{{.*}} {axis = 0 : i32} : tensor<16xf32> -> tensor<1x16xf32>
   %2 = tt.expand_dims %x {axis = 0 : i32} : tensor<16xf32> -> tensor<1x16xf32>
   // CHECK: tt.broadcast %{{.*}} : tensor<1x16xf32> -> tensor<4x16xf32>
