@@ -382,6 +382,8 @@ LogicalResult MapElementwiseOp::verifyRegions() {
   if (region.empty())
     return emitOpError("region must not be empty");
   unsigned pack = getPack();
+  if (pack < 1)
+    return emitOpError("pack must be at least 1");
   if (region.front().getNumArguments() != getSrcs().size() * pack)
     return emitOpError("region needs ") << getSrcs().size() * pack << " arguments";
   for (Block &block : region) {
@@ -441,6 +443,8 @@ static LogicalResult verifyDescAccess(Operation *op, TensorDescType desc, ValueR
 
 LogicalResult MakeTensorDescOp::verify() {
   RankedTensorType block = getResult().getType().getBlockType();
+  if (block.getRank() < 1)
+    return emitOpError("needs a block of rank 1 or more");
   if (getShape().size() != getStrides().size() ||
       static_cast<int64_t>(getShape().size()) != block.getRank())
     return emitOpError("needs one shape and one stride value per block dimension");

@@ -54,3 +54,14 @@ tt.func @map_pack(%x: tensor<16xf32>) {
   }) : (tensor<16xf32>) -> tensor<16xf32>
   tt.return
 }
+
+// -----
+
+tt.func @map_pack_zero(%x: tensor<16xf32>) {
+  // expected-error@+1 {{pack must be at least 1}}
+  %0 = "tt.map_elementwise"(%x) <{pack = 0 : i32}> ({
+  ^bb0:
+    tt.map_elementwise.return
+  }) : (tensor<16xf32>) -> tensor<16xf32>
+  tt.return
+}

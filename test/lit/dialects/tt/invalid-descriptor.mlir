@@ -29,3 +29,11 @@ tt.func @desc_indices(%d: !tt.tensordesc<16x16xf16>, %i: i32) {
   %0 = tt.descriptor_load %d[%i] : !tt.tensordesc<16x16xf16> -> tensor<16x16xf16>
   tt.return
 }
+
+// -----
+
+tt.func @desc_rank0(%p: !tt.ptr<f32>) {
+  // expected-error@+1 {{needs a block of rank 1 or more}}
+  %d = tt.make_tensor_descriptor %p, [], [] : <f32>, <f32>
+  tt.return
+}
