@@ -10,7 +10,12 @@ from typing import Callable
 
 from mlir import ir, passmanager
 
-from flagtree.mlir.passes import tt_strip_debug_ops
+from flagtree.mlir.passes import (
+    define_intrinsics,
+    loop_carried_in_place,
+    tt_strip_debug_ops,
+    tt_to_linalg,
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,19 @@ PASSES: dict[str, PassInfo] = {
             tt_strip_debug_ops.SUMMARY,
             tt_strip_debug_ops.OPTIONS,
             tt_strip_debug_ops.run,
+        ),
+        PassInfo(tt_to_linalg.ARGUMENT, tt_to_linalg.SUMMARY, tt_to_linalg.OPTIONS, tt_to_linalg.run),
+        PassInfo(
+            loop_carried_in_place.ARGUMENT,
+            loop_carried_in_place.SUMMARY,
+            loop_carried_in_place.OPTIONS,
+            loop_carried_in_place.run,
+        ),
+        PassInfo(
+            define_intrinsics.ARGUMENT,
+            define_intrinsics.SUMMARY,
+            define_intrinsics.OPTIONS,
+            define_intrinsics.run,
         ),
     )
 }
@@ -72,8 +90,10 @@ def add_pass(
         try:
             info.run(op, **parsed)
         except Exception as exc:  # noqa: BLE001 - reported as a pass failure
+            where = getattr(exc, "op", None)
+            prefix = f"{where.location}: " if where is not None else ""
             if on_error:
-                on_error(f"pass '{argument}' failed: {exc}")
+                on_error(f"{prefix}pass '{argument}' failed: {exc}")
             pass_.signal_pass_failure()
 
     pm.add(run, name=argument)

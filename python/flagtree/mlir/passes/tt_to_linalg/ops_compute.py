@@ -1,0 +1,260 @@
+"""Lowerings of `tt` ops with computation structure: reduce, scan, dot, gather, histogram.
+
+Combine regions are translated in place with the same translator, so any body works.
+"""
+
+from __future__ import annotations
+
+from mlir import ir
+
+from flagtree.mlir.passes.tt_to_linalg.helpers import element_loop, flatten, unflatten
+from flagtree.mlir.passes.tt_to_linalg.translator import Translator, lowering
+from flagtree.mlir.passes.tt_to_linalg.types import (
+    LoweringError,
+    element_type,
+    elem_text,
+    scalar_text,
+    tensor_info,
+    tensor_text,
+    type_text,
+)
+
+
+def _combine_body(tr: Translator, region: ir.Region, acc: list[str], new: list[str]) -> list[str]:
+    """Translate a reduce/scan combine region with its arguments bound to (acc..., new...)."""
+    block = region.blocks[0]
+    args = list(block.arguments)
+    n = len(acc)
+    for k, arg in enumerate(args):
+        tr.e.bind(arg, acc[k] if k < n else new[k - n])
+    ops = list(block.operations)
+    for op in ops[:-1]:
+        tr.operation(op.operation)
+    return [tr.e.get(v) for v in ops[-1].operation.operands]
+
+
+def _axis(op: ir.Operation) -> int:
+    return int(str(op.attributes["axis"]).split(":")[0])
+
+
+@lowering("tt.reduce")
+def _reduce(tr: Translator, op: ir.Operation) -> None:
+    """linalg.reduce over elements 1..R-1 of the axis, starting from element 0."""
+    e = tr.e
+    srcs = list(op.operands)
+    axis = _axis(op)
+    info = tensor_info(srcs[0].type)
+    shape = list(info.shape)
+    r = shape[axis]
+    out_shape = shape[:axis] + shape[axis + 1:]
+    zeros = [0] * len(shape)
+    inits, rests, out_types = [], [], []
+    for v in srcs:
+        elem = elem_text(element_type(v.type))
+        in_t = type_text(v.type)
+        sizes = list(shape)
+        sizes[axis] = 1
+        out_t = tensor_text(tuple(out_shape), elem)
+        out_types.append((out_t, elem))
+        init = e.op(f"tensor.extract_slice {e.get(v)}[{', '.join(map(str, zeros))}] "
+                    f"[{', '.join(map(str, sizes))}] [{', '.join('1' for _ in shape)}] : "
+                    f"{in_t} to {out_t}", "init")
+        inits.append(init)
+        if r > 1:
+            offs = list(zeros)
+            offs[axis] = 1
+            sizes[axis] = r - 1
+            rest_shape = list(shape)
+            rest_shape[axis] = r - 1
+            rest_t = tensor_text(tuple(rest_shape), elem)
+            rests.append((e.op(f"tensor.extract_slice {e.get(v)}[{', '.join(map(str, offs))}] "
+                               f"[{', '.join(map(str, sizes))}] [{', '.join('1' for _ in shape)}] : "
+                               f"{in_t} to {rest_t}", "rest"), rest_t))
+    if r > 1:
+        name = e.fresh("red")
+        n = len(srcs)
+        lhs = f"{name}:{n}" if n > 1 else name
+        ins = ", ".join(x for x, _ in rests)
+        ins_t = ", ".join(t for _, t in rests)
+        outs = ", ".join(inits)
+        outs_t = ", ".join(t for t, _ in out_types)
+        with e.block(f"{lhs} = linalg.reduce ins({ins} : {ins_t}) outs({outs} : {outs_t}) "
+                     f"dimensions = [{axis}]", e.loc):
+            with e.block("(" + ", ".join(
+                    f"%in{k}: {elem}" for k, (_, elem) in enumerate(out_types)) + ", " + ", ".join(
+                    f"%acc{k}: {elem}" for k, (_, elem) in enumerate(out_types)) + ") {", "}"):
+                # Triton's combine takes (accumulated..., new...).
+                etypes = [element_type(v.type) for v in srcs]
+                vals = _combine_body(tr, op.regions[0],
+                                     [tr.to_scalar(f"%acc{k}", etypes[k]) for k in range(n)],
+                                     [tr.to_scalar(f"%in{k}", etypes[k]) for k in range(n)])
+                vals = [tr.to_element(v, t) for v, t in zip(vals, etypes)]
+                types = ", ".join(elem for _, elem in out_types)
+                e.line(f"linalg.yield {', '.join(vals)} : {types}")
+        results = [name] if n == 1 else [f"{name}#{k}" for k in range(n)]
+    else:
+        results = inits
+    for k, res in enumerate(op.results):
+        if not out_shape:
+            res_name = e.op(f"tensor.extract {results[k]}[] : {out_types[k][0]}", "x")
+        else:
+            res_name = results[k]
+        e.bind(res, res_name)
+
+
+@lowering("tt.scan")
+def _scan(tr: Translator, op: ir.Operation) -> None:
+    """Sequential scan along the axis for every position of the other dimensions."""
+    e = tr.e
+    srcs = list(op.operands)
+    axis = _axis(op)
+    reverse = str(op.attributes["reverse"]) == "true"
+    info = tensor_info(srcs[0].type)
+    shape = list(info.shape)
+    r = shape[axis]
+    inner = 1
+    for d in shape[axis + 1:]:
+        inner *= d
+    outer = info.numel // (r * inner)
+    n = info.numel
+    elems = [elem_text(element_type(v.type)) for v in srcs]
+    flats = [flatten(e, e.get(v), info.shape, el) for v, el in zip(srcs, elems)]
+    flat_ts = [tensor_text((n,), el) for el in elems]
+    inits = [e.empty(t) for t in flat_ts]
+    c_r, c_inner, c_rm1 = e.index(r), e.index(inner), e.index(r - 1)
+    # Outer loop over (outer x inner) lines; inner loop walks the axis carrying the prefix.
+    with element_loop(e, outer * inner, list(zip(inits, flat_ts))) as (line, accs):
+        outer_i = e.op(f"arith.divui {line}, {c_inner} : index", "o")
+        inner_i = e.op(f"arith.remui {line}, {c_inner} : index", "in")
+        base = e.op(f"arith.muli {outer_i}, {c_r} : index", "b")
+        base = e.op(f"arith.muli {base}, {c_inner} : index", "b")
+        base = e.op(f"arith.addi {base}, {inner_i} : index", "b")
+        carried = list(zip(accs, flat_ts))
+        with element_loop(e, r, carried) as (step, accs2):
+            pos = e.op(f"arith.subi {c_rm1}, {step} : index", "k") if reverse else step
+            off = e.op(f"arith.muli {pos}, {c_inner} : index", "off")
+            idx = e.op(f"arith.addi {base}, {off} : index", "idx")
+            etypes = [element_type(v.type) for v in srcs]
+            xs = [tr.to_scalar(e.op(f"tensor.extract {f}[{idx}] : {t}", "x"), et)
+                  for f, t, et in zip(flats, flat_ts, etypes)]
+            first = e.op(f"arith.cmpi eq, {step}, {e.index(0)} : index", "first")
+            prev_off = e.op(f"arith.subi {off}, {c_inner} : index", "po") if not reverse else \
+                e.op(f"arith.addi {off}, {c_inner} : index", "po")
+            res_name = e.fresh("scan")
+            types = ", ".join(str(t) for t in etypes)
+            lhs = f"{res_name}:{len(srcs)}" if len(srcs) > 1 else res_name
+            with e.block(f"{lhs} = scf.if {first} -> ({types}) {{", "}"):
+                e.line(f"scf.yield {', '.join(xs)} : {types}")
+                with e.dedent():
+                    e.line("} else {")
+                pidx = e.op(f"arith.addi {base}, {prev_off} : index", "pidx")
+                prevs = [tr.to_scalar(e.op(f"tensor.extract {a}[{pidx}] : {t}", "prev"), et)
+                         for a, t, et in zip(accs2, flat_ts, etypes)]
+                vals = _combine_body(tr, op.regions[0], prevs, xs)
+                e.line(f"scf.yield {', '.join(vals)} : {types}")
+            outs = [res_name] if len(srcs) == 1 else [f"{res_name}#{k}" for k in range(len(srcs))]
+            outs = [tr.to_element(v, et) for v, et in zip(outs, etypes)]
+            new_accs = [e.op(f"tensor.insert {v} into {a}[{idx}] : {t}", "ins")
+                        for v, a, t in zip(outs, accs2, flat_ts)]
+            e.line(f"scf.yield {', '.join(new_accs)} : {', '.join(flat_ts)}")
+        inner_res = e.last_loop
+        outs = [inner_res] if len(srcs) == 1 else [f"{inner_res}#{k}" for k in range(len(srcs))]
+        e.line(f"scf.yield {', '.join(outs)} : {', '.join(flat_ts)}")
+    final = e.last_loop
+    outs = [final] if len(srcs) == 1 else [f"{final}#{k}" for k in range(len(srcs))]
+    for k, res in enumerate(op.results):
+        e.bind(res, unflatten(e, outs[k], info.shape, elems[k]))
+
+
+@lowering("tt.dot")
+def _dot(tr: Translator, op: ir.Operation) -> None:
+    e = tr.e
+    a, b, c = op.operands
+    rank = len(tensor_info(a.type).shape)
+    name = "linalg.matmul" if rank == 2 else "linalg.batch_matmul"
+    _, _, ct = (type_text(v.type) for v in (a, b, c))
+    res = e.op(f"{name} ins({e.get(a)}, {e.get(b)} : {type_text(a.type)}, {type_text(b.type)}) "
+               f"outs({e.get(c)} : {ct}) -> {ct}", "dot")
+    e.bind(op.results[0], res)
+
+
+@lowering("tt.gather")
+def _gather(tr: Translator, op: ir.Operation) -> None:
+    e = tr.e
+    src, idx = op.operands
+    axis = _axis(op)
+    si, ii = tensor_info(src.type), tensor_info(idx.type)
+    elem = elem_text(si.element)
+    it = str(ii.element)
+    n = ii.numel
+    flat_t = tensor_text((n,), elem)
+    idx_flat = flatten(e, e.get(idx), ii.shape, it)
+    src_flat = flatten(e, e.get(src), si.shape, elem)
+    # Strides of the source and of the index tensor (row-major).
+    def strides(shape):
+        out, acc = [], 1
+        for d in reversed(shape):
+            out.append(acc)
+            acc *= d
+        return list(reversed(out))
+    s_str, i_str = strides(si.shape), strides(ii.shape)
+    init = e.empty(flat_t)
+    with element_loop(e, n, [(init, flat_t)]) as (i, (acc,)):
+        k = e.op(f"tensor.extract {idx_flat}[{i}] : {tensor_text((n,), it)}", "k")
+        k = e.op(f"arith.index_cast {k} : {it} to index", "k")
+        pos = e.index(0)
+        rem = i
+        for d, (istr, sstr) in enumerate(zip(i_str, s_str)):
+            cd = e.index(istr)
+            coord = e.op(f"arith.divui {rem}, {cd} : index", "q")
+            rem = e.op(f"arith.remui {rem}, {cd} : index", "r")
+            coord = k if d == axis else coord
+            term = e.op(f"arith.muli {coord}, {e.index(sstr)} : index", "t")
+            pos = e.op(f"arith.addi {pos}, {term} : index", "pos")
+        v = e.op(f"tensor.extract {src_flat}[{pos}] : {tensor_text((si.numel,), elem)}", "v")
+        e.line(f"scf.yield {e.op(f'tensor.insert {v} into {acc}[{i}] : {flat_t}', 'ins')} : {flat_t}")
+    e.bind(op.results[0], unflatten(e, e.last_loop, ii.shape, elem))
+
+
+@lowering("tt.histogram")
+def _histogram(tr: Translator, op: ir.Operation) -> None:
+    e = tr.e
+    operands = list(op.operands)
+    src = operands[0]
+    mask = operands[1] if len(operands) > 1 else None
+    si, ri = tensor_info(src.type), tensor_info(op.results[0].type)
+    st, rt = str(si.element), str(ri.element)
+    bins = ri.shape[0]
+    res_t = type_text(op.results[0].type)
+    zero = e.const("0", rt)
+    empty = e.empty(res_t)
+    init = e.op(f"linalg.fill ins({zero} : {rt}) outs({empty} : {res_t}) -> {res_t}", "h")
+    flat = flatten(e, e.get(src), si.shape, st)
+    masks = flatten(e, e.get(mask), si.shape, "i8") if mask is not None else None
+    n = si.numel
+    with element_loop(e, n, [(init, res_t)]) as (i, (acc,)):
+        v = e.op(f"tensor.extract {flat}[{i}] : {tensor_text((n,), st)}", "v")
+        lo = e.op(f"arith.cmpi sge, {v}, {e.const('0', st)} : {st}", "lo")
+        hi = e.op(f"arith.cmpi slt, {v}, {e.const(str(bins), st)} : {st}", "hi")
+        ok = e.op(f"arith.andi {lo}, {hi} : i1", "ok")
+        if masks is not None:
+            mb = e.op(f"tensor.extract {masks}[{i}] : {tensor_text((n,), 'i8')}", "mb")
+            m = e.op(f"arith.trunci {mb} : i8 to i1", "m")
+            ok = e.op(f"arith.andi {ok}, {m} : i1", "ok")
+        name = e.fresh("h")
+        with e.block(f"{name} = scf.if {ok} -> ({res_t}) {{", "}"):
+            k = e.op(f"arith.index_cast {v} : {st} to index", "k")
+            old = e.op(f"tensor.extract {acc}[{k}] : {res_t}", "old")
+            new = e.op(f"arith.addi {old}, {e.const('1', rt)} : {rt}", "new")
+            upd = e.op(f"tensor.insert {new} into {acc}[{k}] : {res_t}", "upd")
+            e.line(f"scf.yield {upd} : {res_t}")
+            with e.dedent():
+                e.line("} else {")
+            e.line(f"scf.yield {acc} : {res_t}")
+        e.line(f"scf.yield {name} : {res_t}")
+    e.bind(op.results[0], e.last_loop)
+
+
+@lowering("tt.dot_scaled", "tt.elementwise_inline_asm", "tt.print", "tt.assert")
+def _unsupported(tr: Translator, op: ir.Operation) -> None:
+    raise LoweringError(f"'{op.name}' is not supported by the CPU lowering yet", op)

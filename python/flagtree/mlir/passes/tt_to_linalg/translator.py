@@ -1,0 +1,237 @@
+"""The core of `tt-to-linalg`: walks a TTIR module and emits the lowered module as text.
+
+Non-`tt` ops (arith, math, scf, cf, ...) are cloned with converted types; `tt` ops dispatch
+to the lowering functions registered in `ops.py`.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from mlir import ir
+
+from flagtree.mlir.passes.tt_to_linalg.emitter import Emitter
+from flagtree.mlir.passes.tt_to_linalg.types import (
+    LoweringError,
+    elem_text,
+    element_type,
+    tensor_info,
+    type_text,
+)
+
+# Ops the buffer-deallocation passes cannot analyse (atomics) become calls to these
+# declarations; `flagtree-define-intrinsics` gives them bodies after bufferization.
+INTRINSIC_PREFIX = "__flagtree_"
+
+# The trailing arguments every lowered function takes: program ids, then grid sizes.
+GRID_ARGS = ("pid_x", "pid_y", "pid_z", "num_x", "num_y", "num_z")
+
+Lowering = Callable[["Translator", ir.Operation], None]
+LOWERINGS: dict[str, Lowering] = {}
+
+
+def lowering(*names: str) -> Callable[[Lowering], Lowering]:
+    """Register a lowering for the `tt` ops `names`."""
+
+    def register(fn: Lowering) -> Lowering:
+        for name in names:
+            LOWERINGS[name] = fn
+        return fn
+
+    return register
+
+
+def _attr_dict(op: ir.Operation, skip: tuple[str, ...] = ()) -> str:
+    items = [f"{a} = {op.attributes[a]}" for a in op.attributes if a not in skip]
+    return "{" + ", ".join(items) + "}" if items else ""
+
+
+class Translator:
+    """Lowers one TTIR module; `grid` names the program-id and grid-size SSA values."""
+
+    def __init__(self) -> None:
+        self.e = Emitter()
+        self.grid: dict[str, str] = {}
+        self.blocks: list[tuple[ir.Block, str]] = []
+        self.intrinsics: dict[str, tuple[list[str], str]] = {}
+
+    def intrinsic(self, key: str, args: list[str], result: str) -> str:
+        """Declare `@__flagtree_<key>` (defined late by `flagtree-define-intrinsics`)."""
+        name = f"{INTRINSIC_PREFIX}{key}"
+        self.intrinsics[name] = (args, result)
+        return name
+
+    # -- module and functions -------------------------------------------------
+    def module(self, module: ir.Module) -> str:
+        for op in module.body.operations:
+            op = op.operation
+            if op.name != "tt.func":
+                raise LoweringError(f"unsupported top-level op '{op.name}'", op)
+            self.function(op)
+        for name, (args, result) in self.intrinsics.items():
+            self.e.line(f"func.func private @{name}({', '.join(args)}) -> {result}")
+        return "module {\n" + "\n".join(self.e.lines) + "\n}\n"
+
+    def function(self, op: ir.Operation) -> None:
+        e = self.e
+        e.loc = str(op.location)
+        name = str(op.attributes["sym_name"]).strip('"')
+        ftype = ir.FunctionType(ir.TypeAttr(op.attributes["function_type"]).value)
+        body = op.regions[0]
+        if not body.blocks:
+            raise LoweringError(f"function @{name} has no body", op)
+        entry = body.blocks[0]
+        args = []
+        for i, arg in enumerate(entry.arguments):
+            n = e.fresh("arg")
+            e.bind(arg, n)
+            args.append(f"{n}: {type_text(arg.type)}")
+        self.grid = {g: e.fresh(g) for g in GRID_ARGS}
+        args += [f"{self.grid[g]}: i32" for g in GRID_ARGS]
+        results = ", ".join(type_text(t) for t in ftype.results)
+        visibility = "private " if "sym_visibility" in op.attributes and "private" in str(
+            op.attributes["sym_visibility"]) else ""
+        header = f"func.func {visibility}@{name}({', '.join(args)})"
+        if results:
+            header += f" -> ({results})"
+        with e.block(header + " {", "} " + str(op.location)):
+            self.region_blocks(body, entry_args_bound=True)
+
+    # -- regions and ops --------------------------------------------------------
+    def label(self, block: ir.Block) -> str:
+        for b, lbl in self.blocks:
+            if b == block:
+                return lbl
+        lbl = self.e.fresh_block()
+        self.blocks.append((block, lbl))
+        return lbl
+
+    def region_blocks(self, region: ir.Region, entry_args_bound: bool = False) -> None:
+        e = self.e
+        for i, block in enumerate(region.blocks):
+            if i > 0 or not entry_args_bound:
+                args = []
+                for arg in block.arguments:
+                    n = e.fresh("a")
+                    e.bind(arg, n)
+                    args.append(f"{n}: {type_text(arg.type)}")
+                with e.dedent():
+                    e.line(f"{self.label(block)}({', '.join(args)}):" if args else f"{self.label(block)}:")
+            for op in block.operations:
+                self.operation(op.operation)
+
+    def operation(self, op: ir.Operation) -> None:
+        self.e.loc = str(op.location)
+        if op.name.startswith("tt.") or op.name.startswith("ttg."):
+            fn = LOWERINGS.get(op.name)
+            if fn is None:
+                raise LoweringError(f"'{op.name}' is not supported by this backend yet", op)
+            fn(self, op)
+            return
+        if op.name == "arith.constant" and any(tensor_info(r.type) for r in op.results):
+            self.tensor_constant(op)
+            return
+        if (op.name.split(".")[0] in ("arith", "math") and len(op.regions) == 0
+                and any(tensor_info(r.type) for r in op.results)):
+            self.elementwise(op)
+            return
+        self.clone(op)
+
+    # -- tensors of booleans and elementwise ops ------------------------------------
+    def destination(self, inputs: list[ir.Value], out_type: str) -> str:
+        """The `outs` of an elementwise generic: an input of the result's type when there is
+        one (so loop-carried tiles bufferize in place), else a fresh `tensor.empty`."""
+        for v in inputs:
+            if type_text(v.type) == out_type:
+                return self.e.get(v)
+        return self.e.empty(out_type)
+
+    def to_scalar(self, name: str, t: ir.Type) -> str:
+        """A tensor element read back as its TTIR scalar type (i8 -> i1 for booleans)."""
+        if str(t) == "i1":
+            return self.e.op(f"arith.trunci {name} : i8 to i1", "b")
+        return name
+
+    def to_element(self, name: str, t: ir.Type) -> str:
+        """A TTIR scalar stored into a tensor (i1 -> i8 for booleans)."""
+        if str(t) == "i1":
+            return self.e.op(f"arith.extui {name} : i1 to i8", "b")
+        return name
+
+    def tensor_constant(self, op: ir.Operation) -> None:
+        e = self.e
+        attr = op.attributes["value"]
+        res = tensor_info(op.results[0].type)
+        text = str(attr)
+        if str(res.element) == "i1":
+            if not ir.DenseElementsAttr(attr).is_splat:
+                raise LoweringError("non-splat boolean tensor constants are not supported", op)
+            one = text.startswith("dense<true>")
+            text = f"dense<{1 if one else 0}> : {type_text(op.results[0].type)}"
+        e.bind(op.results[0], e.op(f"arith.constant {text}", "cst"))
+
+    def elementwise(self, op: ir.Operation) -> None:
+        """An arith/math op on tensors as a linalg.generic applying the scalar op."""
+        e = self.e
+        res = tensor_info(op.results[0].type)
+        rank = len(res.shape)
+        dims = ", ".join(f"d{i}" for i in range(rank))
+        ident = f"affine_map<({dims}) -> ({dims})>"
+        ins = list(op.operands)
+        outs = [type_text(r.type) for r in op.results]
+        empties = [self.destination(ins, t) for t in outs]
+        name = e.fresh("ew")
+        lhs = f"{name}:{len(outs)}" if len(outs) > 1 else name
+        maps = ", ".join([ident] * (len(ins) + len(outs)))
+        iters = ", ".join(['"parallel"'] * rank)
+        header = (f"{lhs} = linalg.generic {{indexing_maps = [{maps}], iterator_types = [{iters}]}} "
+                  f"ins({', '.join(e.get(v) for v in ins)} : {', '.join(type_text(v.type) for v in ins)}) "
+                  f"outs({', '.join(empties)} : {', '.join(outs)}) {{")
+        with e.block(header, "} -> " + ", ".join(outs) + " " + e.loc):
+            args = [e.fresh("s") for _ in ins]
+            outs_args = [e.fresh("o") for _ in outs]
+            sig = [f"{a}: {elem_text(element_type(v.type))}" for a, v in zip(args, ins)]
+            sig += [f"{a}: {elem_text(element_type(r.type))}" for a, r in zip(outs_args, op.results)]
+            with e.dedent():
+                e.line(f"^bb0({', '.join(sig)}):")
+            scalars = [self.to_scalar(a, element_type(v.type)) for a, v in zip(args, ins)]
+            in_types = ", ".join(str(element_type(v.type)) for v in ins)
+            out_types = ", ".join(str(element_type(r.type)) for r in op.results)
+            attrs = _attr_dict(op)
+            r = e.fresh("x")
+            rl = f"{r}:{len(outs)}" if len(outs) > 1 else r
+            e.line(f'{rl} = "{op.name}"({", ".join(scalars)}) {attrs} : ({in_types}) -> ({out_types}) {e.loc}')
+            results = [r] if len(outs) == 1 else [f"{r}#{k}" for k in range(len(outs))]
+            stored = [self.to_element(v, element_type(res_.type)) for v, res_ in zip(results, op.results)]
+            e.line(f"linalg.yield {', '.join(stored)} : {', '.join(elem_text(element_type(x.type)) for x in op.results)}")
+        for k, r_ in enumerate(op.results):
+            e.bind(r_, name if len(outs) == 1 else f"{name}#{k}")
+
+    def clone(self, op: ir.Operation, name: str | None = None, skip_attrs: tuple[str, ...] = ()) -> None:
+        """Emit `op` in generic form with converted types, its regions translated."""
+        e = self.e
+        operands = ", ".join(e.get(v) for v in op.operands)
+        succ = ""
+        if len(op.successors):
+            succ = "[" + ", ".join(self.label(b) for b in op.successors) + "]"
+        otypes = ", ".join(type_text(v.type) for v in op.operands)
+        rtypes = ", ".join(type_text(r.type) for r in op.results)
+        attrs = _attr_dict(op, skip_attrs)
+        loc = str(op.location)
+        res_names = [e.fresh("r") for _ in op.results]
+        lhs = f"{', '.join(res_names)} = " if res_names else ""
+        head = f'{lhs}"{name or op.name}"({operands}){succ}'
+        tail = f"{attrs} : ({otypes}) -> ({rtypes}) {loc}"
+        if len(op.regions) == 0:
+            e.line(f"{head} {tail}")
+        else:
+            e.line(f"{head} ({{")
+            for i, region in enumerate(op.regions):
+                if i:
+                    e.line("}, {")
+                e._indent += 1
+                self.region_blocks(region)
+                e._indent -= 1
+            e.line(f"}}) {tail}")
+        for r, n in zip(op.results, res_names):
+            e.bind(r, n)

@@ -1,0 +1,76 @@
+"""flagtree's shared lowering pipeline: named stages from TTIR to the LLVM dialect.
+
+Backend-neutral: `tt-to-linalg`, then linalg/bufferization/loops, then upstream `*-to-llvm`.
+"""
+
+from __future__ import annotations
+
+from mlir import ir, passmanager
+
+from flagtree.mlir.passes import add_pass
+
+# Stage "linalg": TTIR -> tensors/linalg/scf with LLVM pointers (flagtree's own pass).
+TO_LINALG = ("tt-to-linalg", "canonicalize", "cse")
+
+# Stage "llvm": linalg on tensors -> bufferized loops -> LLVM dialect (upstream passes).
+# Elementwise results reuse an operand's buffer, so loop-carried tiles update in place;
+# temporaries are hoisted out of loops and promoted to the stack (a program's tiles are
+# small). `flagtree-define-intrinsics` runs after bufferization (see tt-to-linalg).
+LINALG_TO_LLVM = (
+    "linalg-fuse-elementwise-ops",
+    "canonicalize",
+    "cse",
+    "flagtree-loop-carried-in-place",
+    "one-shot-bufferize{bufferize-function-boundaries=1 "
+    "function-boundary-type-conversion=identity-layout-map}",
+    "canonicalize",
+    "func.func(buffer-loop-hoisting)",
+    "convert-bufferization-to-memref",
+    "func.func(promote-buffers-to-stack{max-alloc-size-in-bytes=4194304 max-rank-of-allocated-memref=8})",
+    "flagtree-define-intrinsics",
+    "convert-linalg-to-loops",
+    "lower-affine",
+    "expand-strided-metadata",
+    "canonicalize",
+    "convert-scf-to-cf",
+    "finalize-memref-to-llvm",
+    "convert-math-to-llvm",
+    "convert-arith-to-llvm",
+    "convert-index-to-llvm",
+    "convert-cf-to-llvm",
+    "convert-func-to-llvm",
+    "reconcile-unrealized-casts",
+)
+
+
+def run_passes(module: ir.Module, passes: tuple[str, ...], stage: str) -> None:
+    """Run `passes` (flagtree's by name, upstream's as pipeline elements) on `module`."""
+    from flagtree.mlir.passes.registry import PASSES
+
+    errors: list[str] = []
+    with module.context:
+        pm = passmanager.PassManager("builtin.module")
+        for p in passes:
+            if p in PASSES:
+                add_pass(pm, p, on_error=errors.append)
+            else:
+                pm.add(p)
+        try:
+            pm.run(module.operation)
+        except ir.MLIRError as exc:
+            raise StageError(stage, errors, exc) from None
+    if errors:
+        raise StageError(stage, errors, None)
+
+
+class StageError(Exception):
+    """A lowering stage failed; carries the Python pass errors and MLIR diagnostics."""
+
+    def __init__(self, stage: str, errors: list[str], mlir_error: ir.MLIRError | None) -> None:
+        lines = list(errors)
+        if mlir_error is not None:
+            lines += [f"{d.location}: {d.message}" for d in mlir_error.error_diagnostics]
+            if not mlir_error.error_diagnostics:
+                lines.append(str(mlir_error))
+        super().__init__(f"stage '{stage}' failed:\n  " + "\n  ".join(lines))
+        self.stage = stage
