@@ -16,6 +16,7 @@ from flagtree.mlir.diagnostics import (
     Diagnostic,
     DiagnosticLog,
     check_expected,
+    file_pos,
     parse_expectations,
 )
 from flagtree.mlir.passes.registry import PASSES, PassOptionError, add_pass
@@ -69,7 +70,7 @@ def parse_pipeline(text: str) -> list[PassRequest]:
 
 
 def build_pass_manager(
-    context: ir.Context, requests: list[PassRequest], errors: list[str]
+    context: ir.Context, requests: list[PassRequest], errors: list
 ) -> passmanager.PassManager:
     """One module-level pass manager running `requests` in order, flagtree's and upstream's."""
     with context:
@@ -77,7 +78,8 @@ def build_pass_manager(
         for req in requests:
             if req.name in PASSES:
                 try:
-                    add_pass(pm, req.name, req.options, on_error=errors.append)
+                    add_pass(pm, req.name, req.options,
+                             on_error=lambda msg, loc: errors.append((msg, loc)))
                 except PassOptionError as exc:
                     raise UsageError(str(exc)) from None
                 continue
@@ -116,7 +118,7 @@ def process_chunk(chunk: Chunk, args: argparse.Namespace, buffer_name: str) -> t
     if args.allow_unregistered_dialect:
         context.allow_unregistered_dialects = True
     log = DiagnosticLog(context, buffer_name)
-    pass_errors: list[str] = []
+    pass_errors: list[tuple[str, ir.Location | None]] = []
     output, ok = "", True
     # Leading newlines keep line numbers those of the original file.
     padded = "\n" * (chunk.first_line - 1) + chunk.text
@@ -136,7 +138,11 @@ def process_chunk(chunk: Chunk, args: argparse.Namespace, buffer_name: str) -> t
         ok = False
     finally:
         log.detach()
-    diagnostics = log.diagnostics + [Diagnostic("error", m, None) for m in pass_errors]
+    diagnostics = [Diagnostic("error", m, file_pos(loc, buffer_name) if loc else None)
+                   for m, loc in pass_errors]
+    # The pass manager's generic "failure while executing" adds nothing to a pass's own error.
+    diagnostics += [d for d in log.diagnostics
+                    if not (pass_errors and d.message.startswith("Failure while executing"))]
     if args.verify_diagnostics:
         expectations = parse_expectations(chunk.text, chunk.first_line)
         problems = check_expected(diagnostics, expectations, buffer_name)

@@ -46,18 +46,18 @@ class Diagnostic:
         return "\n".join(lines)
 
 
-def _file_pos(loc: ir.Location, buffer_name: str) -> SourcePos | None:
+def file_pos(loc: ir.Location, buffer_name: str) -> SourcePos | None:
     """The first file:line:col inside `loc` (through names, call sites and fusions)."""
     if loc.is_a_file():
         name = buffer_name if loc.filename == "-" else loc.filename
         return SourcePos(name, loc.start_line, loc.start_col)
     if loc.is_a_name():
-        return _file_pos(loc.child_loc, buffer_name)
+        return file_pos(loc.child_loc, buffer_name)
     if loc.is_a_callsite():
-        return _file_pos(loc.callee, buffer_name)
+        return file_pos(loc.callee, buffer_name)
     if loc.is_a_fused():
         for inner in loc.locations:
-            pos = _file_pos(inner, buffer_name)
+            pos = file_pos(inner, buffer_name)
             if pos:
                 return pos
     return None
@@ -68,7 +68,7 @@ def convert(info, buffer_name: str) -> Diagnostic:
     return Diagnostic(
         _SEVERITY.get(info.severity, "error"),
         info.message,
-        _file_pos(info.location, buffer_name),
+        file_pos(info.location, buffer_name),
         [convert(note, buffer_name) for note in info.notes],
     )
 

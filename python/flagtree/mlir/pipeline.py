@@ -48,11 +48,15 @@ def run_passes(module: ir.Module, passes: tuple[str, ...], stage: str) -> None:
     from flagtree.mlir.passes.registry import PASSES
 
     errors: list[str] = []
+
+    def on_error(message: str, location: ir.Location | None) -> None:
+        errors.append(f"{location}: {message}" if location is not None else message)
+
     with module.context:
         pm = passmanager.PassManager("builtin.module")
         for p in passes:
             if p in PASSES:
-                add_pass(pm, p, on_error=errors.append)
+                add_pass(pm, p, on_error=on_error)
             else:
                 pm.add(p)
         try:

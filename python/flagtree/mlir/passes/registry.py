@@ -76,12 +76,12 @@ def add_pass(
     pm: passmanager.PassManager,
     argument: str,
     options: str = "",
-    on_error: Callable[[str], None] | None = None,
+    on_error: Callable[[str, "ir.Location | None"], None] | None = None,
 ) -> None:
     """Append flagtree pass `argument` (with mlir-opt style `options`) to module-level `pm`.
 
-    A Python exception inside the pass fails the pass (never the process); its message
-    goes to `on_error`.
+    A Python exception inside the pass fails the pass (never the process); its message and
+    the location of the op it names (if any) go to `on_error`.
     """
     info = PASSES[argument]
     parsed = parse_options(info, options)
@@ -91,9 +91,9 @@ def add_pass(
             info.run(op, **parsed)
         except Exception as exc:  # noqa: BLE001 - reported as a pass failure
             where = getattr(exc, "op", None)
-            prefix = f"{where.location}: " if where is not None else ""
             if on_error:
-                on_error(f"{prefix}pass '{argument}' failed: {exc}")
+                on_error(f"pass '{argument}' failed: {exc}",
+                         where.location if where is not None else None)
             pass_.signal_pass_failure()
 
     pm.add(run, name=argument)

@@ -1,0 +1,103 @@
+// RUN: flagtree-opt %s --split-input-file --tt-to-linalg | FileCheck %s
+
+// Kernels become func.func with six trailing i32 grid arguments; pointers become
+// !llvm.ptr, tensors of pointers i64 addresses, and program ids those arguments.
+// CHECK-LABEL: func.func @vector_add(
+// CHECK-SAME: %[[X:[a-z0-9]+]]: !llvm.ptr, %{{.*}}: i32, %[[PIDX:[a-z0-9]+]]: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32)
+// CHECK: arith.muli %[[PIDX]]
+// CHECK: %[[ADDR:.*]] = llvm.ptrtoint %[[X]] : !llvm.ptr to i64
+// CHECK: linalg.fill ins(%[[ADDR]] : i64) outs(%{{.*}} : tensor<64xi64>)
+// The byte offset of an f32 element is 4 * index.
+// CHECK: linalg.generic
+// CHECK: arith.constant 4 : i64
+// Masked loads: one loop over the elements, the mask guarding each access.
+// CHECK: scf.for
+// CHECK: llvm.inttoptr
+// CHECK: scf.if
+// CHECK: llvm.load %{{.*}} : !llvm.ptr -> f32
+// CHECK: } else {
+// CHECK: scf.yield %{{.*}} : f32
+// CHECK: scf.if
+// CHECK: llvm.store %{{.*}}, %{{.*}} : f32, !llvm.ptr
+// CHECK: return
+tt.func public @vector_add(%x: !tt.ptr<f32>, %n: i32) {
+  %c64 = arith.constant 64 : i32
+  %pid = tt.get_program_id x : i32
+  %base = arith.muli %pid, %c64 : i32
+  %r = tt.make_range {end = 64 : i32, start = 0 : i32} : tensor<64xi32>
+  %b = tt.splat %base : i32 -> tensor<64xi32>
+  %offs = arith.addi %b, %r : tensor<64xi32>
+  %nn = tt.splat %n : i32 -> tensor<64xi32>
+  %m = arith.cmpi slt, %offs, %nn : tensor<64xi32>
+  %ps = tt.splat %x : !tt.ptr<f32> -> tensor<64x!tt.ptr<f32>>
+  %p = tt.addptr %ps, %offs : tensor<64x!tt.ptr<f32>>, tensor<64xi32>
+  %v = tt.load %p, %m : tensor<64x!tt.ptr<f32>>
+  %w = arith.addf %v, %v : tensor<64xf32>
+  tt.store %p, %w, %m : tensor<64x!tt.ptr<f32>>
+  tt.return
+}
+
+// -----
+
+// Booleans live in tensors as i8; elementwise ops become linalg.generic on scalars.
+// CHECK-LABEL: func.func @bools
+// CHECK: linalg.generic
+// CHECK: arith.cmpi sgt, %{{.*}}, %{{.*}} : i32
+// CHECK: arith.extui %{{.*}} : i1 to i8
+// CHECK: linalg.yield %{{.*}} : i8
+// CHECK: -> tensor<8xi8>
+tt.func @bools(%a: tensor<8xi32>, %b: tensor<8xi32>) -> tensor<8xi1> {
+  %0 = arith.cmpi sgt, %a, %b : tensor<8xi32>
+  tt.return %0 : tensor<8xi1>
+}
+
+// -----
+
+// A reduction with any combine region: element 0 seeds it, linalg.reduce does the rest.
+// CHECK-LABEL: func.func @row_max
+// CHECK: %[[INIT:.*]] = tensor.extract_slice %{{.*}}[0, 0] [4, 1] [1, 1] : tensor<4x16xf32> to tensor<4xf32>
+// CHECK: %[[REST:.*]] = tensor.extract_slice %{{.*}}[0, 1] [4, 15] [1, 1] : tensor<4x16xf32> to tensor<4x15xf32>
+// CHECK: linalg.reduce { arith.maxnumf } ins(%[[REST]] : tensor<4x15xf32>) outs(%[[INIT]] : tensor<4xf32>) dimensions = [1]
+tt.func @row_max(%x: tensor<4x16xf32>) -> tensor<4xf32> {
+  %0 = "tt.reduce"(%x) <{axis = 1 : i32}> ({
+  ^bb0(%a: f32, %b: f32):
+    %m = arith.maxnumf %a, %b : f32
+    tt.reduce.return %m : f32
+  }) : (tensor<4x16xf32>) -> tensor<4xf32>
+  tt.return %0 : tensor<4xf32>
+}
+
+// -----
+
+// tl.dot accumulates into its third operand.
+// CHECK-LABEL: func.func @dot
+// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<16x8xf16>, tensor<8x32xf16>) outs(%{{.*}} : tensor<16x32xf32>)
+tt.func @dot(%a: tensor<16x8xf16>, %b: tensor<8x32xf16>, %c: tensor<16x32xf32>) -> tensor<16x32xf32> {
+  %0 = tt.dot %a, %b, %c : tensor<16x8xf16> * tensor<8x32xf16> -> tensor<16x32xf32>
+  tt.return %0 : tensor<16x32xf32>
+}
+
+// -----
+
+// Atomics call helpers that flagtree-define-intrinsics defines after bufferization.
+// CHECK-LABEL: func.func @atomic
+// CHECK: call @__flagtree_rmw__fadd__acq_rel__f32(%{{.*}}, %{{.*}}) : (!llvm.ptr, f32) -> f32
+// CHECK: func.func private @__flagtree_rmw__fadd__acq_rel__f32(!llvm.ptr, f32) -> f32
+tt.func @atomic(%p: !tt.ptr<f32>, %v: f32) -> f32 {
+  %0 = tt.atomic_rmw fadd, acq_rel, gpu, %p, %v : (!tt.ptr<f32>, f32) -> f32
+  tt.return %0 : f32
+}
+
+// -----
+
+// Calls pass the grid arguments through.
+// CHECK-LABEL: func.func private @helper(%{{.*}}: f32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32) -> f32
+// CHECK-LABEL: func.func @caller
+// CHECK: call @helper(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) : (f32, i32, i32, i32, i32, i32, i32) -> f32
+tt.func private @helper(%x: f32) -> f32 {
+  tt.return %x : f32
+}
+tt.func @caller(%x: f32) -> f32 {
+  %0 = tt.call @helper(%x) : (f32) -> f32
+  tt.return %0 : f32
+}
