@@ -16,7 +16,7 @@ from triton._C.libtriton import passes as triton_passes
 from triton.backends.compiler import BaseBackend, GPUTarget, Language
 
 import flagtree
-from flagtree.backends.cpu.entry import add_entry
+from flagtree.backends.cpu.entry import add_entry, add_entry_address
 from flagtree.mlir import make_context, parse_module
 from flagtree.mlir.pipeline import LINALG_TO_LLVM, TO_LINALG, run_passes
 
@@ -43,7 +43,20 @@ class CPUOptions:
     max_num_imprecise_acc_default: int = 0
     extern_libs: tuple | None = None
     instrumentation_mode: str = ""
+    fpsan_homomorphic_casts: bool = False
+    # Options of Triton's nvidia/amd backends, accepted so GPU launch code runs unchanged.
+    ptx_version: int | None = None
+    ptx_options: str | None = None
+    sched4reg: bool = False
+    enable_reflect_ftz: bool = True
+    clc: bool = False
+    waves_per_eu: int = 0
+    matrix_instr_nonkdim: int = 0
+    kpack: int = 1
+    schedule_hint: str = "none"
     backend_name: str = "cpu"
+    # LLVM optimization level of the JIT (from knobs.cpu.opt_level): part of the cache key.
+    opt_level: int = 3
     ir_override: str | None = None
 
     def hash(self) -> str:
@@ -83,6 +96,10 @@ class CPUBackend(BaseBackend):
         known = {f.name for f in fields(CPUOptions)}
         args = {k: v for k, v in options.items() if k in known and v is not None}
         args["arch"] = self.target.arch
+        if "opt_level" not in args:
+            from flagtree import knobs
+
+            args["opt_level"] = knobs.cpu.opt_level
         if "supported_fp8_dtypes" in args:
             args["supported_fp8_dtypes"] = tuple(sorted(args["supported_fp8_dtypes"]))
         return CPUOptions(**args)
@@ -134,6 +151,7 @@ class CPUBackend(BaseBackend):
         module = parse_module(src, make_context())
         add_entry(module, metadata["name"])
         run_passes(module, LINALG_TO_LLVM, "llmlir")
+        add_entry_address(module)
         return str(module)
 
     def add_stages(self, stages: dict, options: CPUOptions, language: Language) -> None:

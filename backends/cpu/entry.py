@@ -8,6 +8,8 @@ from __future__ import annotations
 from mlir import ir
 
 ENTRY = "flagtree_entry"
+# Returns &flagtree_entry: MLIR 22's ExecutionEngine only looks up packed wrappers.
+ENTRY_ADDRESS = "flagtree_entry_address"
 _GRID = ("x", "y", "z", "gx", "gy", "gz")
 
 
@@ -41,3 +43,13 @@ def add_entry(module: ir.Module, kernel: str) -> None:
     decl = f"func.func private @{kernel}({', '.join(types)})"
     wrapper = ir.Module.parse(decl + "\n" + "\n".join(lines), context=module.context)
     module.body.append(list(wrapper.body.operations)[1].operation)
+
+
+def add_entry_address(module: ir.Module) -> None:
+    """Append `llvm.func @flagtree_entry_address() -> !llvm.ptr` (after LLVM lowering)."""
+    text = (f"llvm.func @{ENTRY}(!llvm.ptr, i32, i32, i32, i32, i32, i32)\n"
+            f"llvm.func @{ENTRY_ADDRESS}() -> !llvm.ptr {{\n"
+            f"  %a = llvm.mlir.addressof @{ENTRY} : !llvm.ptr\n"
+            f"  llvm.return %a : !llvm.ptr\n}}")
+    helper = ir.Module.parse(text, context=module.context)
+    module.body.append(list(helper.body.operations)[1].operation)

@@ -5,19 +5,19 @@
 
 from __future__ import annotations
 
-import threading
+import ctypes
 
 from mlir import execution_engine
 
-from flagtree.backends.cpu.entry import ENTRY
+from flagtree.backends.cpu.entry import ENTRY_ADDRESS
 from flagtree.mlir import make_context, parse_module
-
-_lock = threading.Lock()
-_engines: list[execution_engine.ExecutionEngine] = []  # kept alive: code must not be freed
 
 
 def load_kernel(name: str, kernel: bytes | str, opt_level: int | None = None):
-    """JIT-compile the LLVM-dialect module `kernel` for the host CPU; return (engine, entry)."""
+    """JIT-compile the LLVM-dialect module `kernel` for the host CPU; return (engine, entry).
+
+    The engine owns the machine code: keep it alive as long as the entry is called.
+    """
     if opt_level is None:
         from flagtree import knobs
 
@@ -27,9 +27,14 @@ def load_kernel(name: str, kernel: bytes | str, opt_level: int | None = None):
     module = parse_module(text, context)
     with context:
         engine = execution_engine.ExecutionEngine(module, opt_level=opt_level)
-    address = engine.raw_lookup(ENTRY)
-    if not address:
-        raise RuntimeError(f"kernel {name}: entry symbol '{ENTRY}' missing after JIT")
-    with _lock:
-        _engines.append(engine)
-    return engine, address
+    # raw_lookup yields the packed wrapper `void _mlir_<name>(void **args)`; for a
+    # function without arguments args[0] receives the result.
+    packed = engine.raw_lookup(ENTRY_ADDRESS)
+    if not packed:
+        raise RuntimeError(f"kernel {name}: '{ENTRY_ADDRESS}' missing after JIT compilation")
+    address = ctypes.c_void_p()
+    slots = (ctypes.c_void_p * 1)(ctypes.cast(ctypes.pointer(address), ctypes.c_void_p))
+    ctypes.CFUNCTYPE(None, ctypes.c_void_p)(packed)(ctypes.cast(slots, ctypes.c_void_p))
+    if not address.value:
+        raise RuntimeError(f"kernel {name}: no entry address after JIT compilation")
+    return engine, address.value
