@@ -3,21 +3,23 @@
 // Kernels become func.func with six trailing i32 grid arguments; pointers become
 // !llvm.ptr, tensors of pointers i64 addresses, and program ids those arguments.
 // CHECK-LABEL: func.func @vector_add(
-// CHECK-SAME: %[[X:[a-z0-9]+]]: !llvm.ptr, %{{.*}}: i32, %[[PIDX:[a-z0-9]+]]: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32)
-// CHECK: arith.muli %[[PIDX]]
-// CHECK: %[[ADDR:.*]] = llvm.ptrtoint %[[X]] : !llvm.ptr to i64
-// CHECK: linalg.fill ins(%[[ADDR]] : i64) outs(%{{.*}} : tensor<64xi64>)
-// The byte offset of an f32 element is 4 * index.
-// CHECK: linalg.generic
-// CHECK: arith.constant 4 : i64
-// Masked loads: one loop over the elements, the mask guarding each access.
-// CHECK: scf.for
-// CHECK: llvm.inttoptr
+// CHECK-SAME: %[[X:[a-z0-9]+]]: !llvm.ptr, %[[N:[a-z0-9]+]]: i32, %[[PIDX:[a-z0-9]+]]: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32)
+// CHECK: %[[BASE:.*]] = arith.muli %[[PIDX]]
+// A structured access: each element's address comes from its index (base + pid*64 + i),
+// and the affine mask (offs < n) is recomputed in the loop; a tile wholly inside the
+// mask takes an unmasked copy of the loop.
+// CHECK: %[[START:.*]] = arith.extsi %[[BASE]] : i32 to i64
+// CHECK: %[[FULL:.*]] = arith.cmpi slt, %{{.*}}, %{{.*}} : i64
+// CHECK: scf.if %[[FULL]] -> (tensor<64xf32>)
+// CHECK: scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step
+// CHECK: %[[IX:.*]] = arith.index_cast %[[I]] : index to i64
+// CHECK: %[[OFF:.*]] = arith.addi %[[START]], %[[IX]] : i64
+// CHECK: llvm.getelementptr %[[X]][%[[OFF]]] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+// CHECK: llvm.load
+// CHECK: } else {
+// CHECK: arith.cmpi slt, %{{.*}}, %{{.*}} : i64
 // CHECK: scf.if
 // CHECK: llvm.load %{{.*}} : !llvm.ptr -> f32
-// CHECK: } else {
-// CHECK: scf.yield %{{.*}} : f32
-// CHECK: scf.if
 // CHECK: llvm.store %{{.*}}, %{{.*}} : f32, !llvm.ptr
 // CHECK: return
 tt.func public @vector_add(%x: !tt.ptr<f32>, %n: i32) {
@@ -35,6 +37,24 @@ tt.func public @vector_add(%x: !tt.ptr<f32>, %n: i32) {
   %w = arith.addf %v, %v : tensor<64xf32>
   tt.store %p, %w, %m : tensor<64x!tt.ptr<f32>>
   tt.return
+}
+
+// -----
+
+// Offsets that are data (not affine in the indices) take the general path: a tile of
+// i64 addresses, one load per element through llvm.inttoptr.
+// CHECK-LABEL: func.func @gather
+// CHECK: linalg.fill ins(%{{.*}} : i64) outs(%{{.*}} : tensor<16xi64>)
+// CHECK: arith.constant 8 : i64
+// CHECK: scf.for
+// CHECK: tensor.extract %{{.*}}[%{{.*}}] : tensor<16xi64>
+// CHECK: llvm.inttoptr %{{.*}} : i64 to !llvm.ptr
+// CHECK: llvm.load %{{.*}} : !llvm.ptr -> f64
+tt.func @gather(%x: !tt.ptr<f64>, %idx: tensor<16xi32>) -> tensor<16xf64> {
+  %ps = tt.splat %x : !tt.ptr<f64> -> tensor<16x!tt.ptr<f64>>
+  %p = tt.addptr %ps, %idx : tensor<16x!tt.ptr<f64>>, tensor<16xi32>
+  %v = tt.load %p : tensor<16x!tt.ptr<f64>>
+  tt.return %v : tensor<16xf64>
 }
 
 // -----

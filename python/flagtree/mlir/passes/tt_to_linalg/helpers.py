@@ -70,3 +70,31 @@ def element_loop(e: Emitter, n: int, carried: list[tuple[str, str]] | None = Non
 
 def result_names(name: str, count: int) -> list[str]:
     return [name] if count == 1 else [f"{name}#{k}" for k in range(count)]
+
+
+
+def index_loops(e: Emitter, shape: tuple[int, ...], body, carried: tuple[str, str] | None = None
+                ) -> str | None:
+    """Nested `scf.for` over every index of `shape` (last dimension innermost).
+
+    `body(indices, acc)` emits the innermost body; with `carried=(init, type)` it returns the
+    updated value, threaded through every loop level; returns the outermost result.
+    """
+
+    def level(depth: int, acc: str | None, indices: list[str]) -> str | None:
+        if depth == len(shape):
+            return body(indices, acc)
+        c0, cn, c1 = e.index(0), e.index(shape[depth]), e.index(1)
+        i = e.fresh("i")
+        if carried is None:
+            with e.block(f"scf.for {i} = {c0} to {cn} step {c1} {{", "} " + e.loc):
+                level(depth + 1, None, indices + [i])
+            return None
+        it, res = e.fresh("it"), e.fresh("loop")
+        with e.block(f"{res} = scf.for {i} = {c0} to {cn} step {c1} iter_args({it} = {acc}) "
+                     f"-> ({carried[1]}) {{", "} " + e.loc):
+            new = level(depth + 1, it, indices + [i])
+            e.line(f"scf.yield {new} : {carried[1]}")
+        return res
+
+    return level(0, carried[0] if carried else None, [])

@@ -7,7 +7,14 @@ from __future__ import annotations
 
 from mlir import ir
 
-from flagtree.mlir.passes.tt_to_linalg.helpers import element_loop, flatten, reshape, unflatten
+from flagtree.mlir.passes.tt_to_linalg.helpers import (
+    element_loop,
+    flatten,
+    index_loops,
+    reshape,
+    unflatten,
+)
+from flagtree.mlir.passes.tt_to_linalg import structured
 from flagtree.mlir.passes.tt_to_linalg.translator import Translator, lowering
 from flagtree.mlir.passes.tt_to_linalg.types import (
     LoweringError,
@@ -416,6 +423,106 @@ def _mask_and_other(op: ir.Operation, operands: list[ir.Value], first: int):
     return mask, other
 
 
+def _element_address(tr: Translator, tile, indices: list[str]) -> str:
+    """`base + const + sum(stride_k * index_k)` for one element of a structured tile."""
+    e = tr.e
+    off = structured.emit_value(tr, tile.offset, indices)
+    elem = tile.elem
+    return e.op(f"llvm.getelementptr {tile.base}[{off}] : (!llvm.ptr, i64) -> !llvm.ptr, {elem}",
+                "p")
+
+
+def _structured_load(tr: Translator, tile, res, elem: str, mask, other, volatile: str) -> str:
+    """Per-element loads addressed from indices; a tile wholly inside its (affine) mask takes
+    an unmasked copy of the loop nest."""
+    e = tr.e
+    full = (structured.emit_all_true(tr, tr.mask_tiles[mask], res.shape)
+            if mask is not None and mask in tr.mask_tiles else None)
+    if full is not None:
+        out_t = tensor_text(res.shape, elem)
+        name = e.fresh("ld")
+        with e.block(f"{name} = scf.if {full} -> ({out_t}) {{", "}"):
+            fast = _structured_load_nest(tr, tile, res, elem, None, None, volatile)
+            e.line(f"scf.yield {fast} : {out_t}")
+            with e.dedent():
+                e.line("} else {")
+            slow = _structured_load_nest(tr, tile, res, elem, mask, other, volatile)
+            e.line(f"scf.yield {slow} : {out_t}")
+        return name
+    return _structured_load_nest(tr, tile, res, elem, mask, other, volatile)
+
+
+def _structured_load_nest(tr: Translator, tile, res, elem: str, mask, other, volatile: str) -> str:
+    e = tr.e
+    out_t = tensor_text(res.shape, elem)
+    mask_t = tensor_text(res.shape, "i8")
+    zero = e.const(_zero(elem), elem) if mask is not None and other is None else None
+    idx_text = lambda ix: ", ".join(ix)  # noqa: E731
+
+    def body(indices: list[str], acc: str) -> str:
+        p = _element_address(tr, tile, indices)
+        if mask is None:
+            v = e.op(f"llvm.load {volatile}{p} : !llvm.ptr -> {elem}", "ld")
+        else:
+            m = _mask_at(tr, mask, indices, mask_t)
+            v = e.fresh("ld")
+            with e.block(f"{v} = scf.if {m} -> ({elem}) {{", "}"):
+                lv = e.op(f"llvm.load {volatile}{p} : !llvm.ptr -> {elem}", "ld")
+                e.line(f"scf.yield {lv} : {elem}")
+                with e.dedent():
+                    e.line("} else {")
+                fb = (e.op(f"tensor.extract {e.get(other)}[{idx_text(indices)}] : {out_t}", "o")
+                      if other is not None else zero)
+                e.line(f"scf.yield {fb} : {elem}")
+        return e.op(f"tensor.insert {v} into {acc}[{idx_text(indices)}] : {out_t}", "ins")
+
+    return index_loops(e, res.shape, body, (e.empty(out_t), out_t))
+
+
+def _structured_store(tr: Translator, tile, info, elem: str, val, mask) -> None:
+    """Per-element stores addressed from indices, with the unmasked fast path of loads."""
+    e = tr.e
+    full = (structured.emit_all_true(tr, tr.mask_tiles[mask], info.shape)
+            if mask is not None and mask in tr.mask_tiles else None)
+    if full is not None:
+        with e.block(f"scf.if {full} {{", "}"):
+            _structured_store_nest(tr, tile, info, elem, val, None)
+            with e.dedent():
+                e.line("} else {")
+            _structured_store_nest(tr, tile, info, elem, val, mask)
+        return
+    _structured_store_nest(tr, tile, info, elem, val, mask)
+
+
+def _structured_store_nest(tr: Translator, tile, info, elem: str, val, mask) -> None:
+    e = tr.e
+    val_t = tensor_text(info.shape, elem)
+    mask_t = tensor_text(info.shape, "i8")
+
+    def body(indices: list[str], acc: None) -> None:
+        ix = ", ".join(indices)
+        p = _element_address(tr, tile, indices)
+        v = e.op(f"tensor.extract {e.get(val)}[{ix}] : {val_t}", "v")
+        if mask is None:
+            e.op(f"llvm.store {v}, {p} : {elem}, !llvm.ptr", results=0)
+            return
+        m = _mask_at(tr, mask, indices, mask_t)
+        with e.block(f"scf.if {m} {{", "}"):
+            e.op(f"llvm.store {v}, {p} : {elem}, !llvm.ptr", results=0)
+
+    index_loops(e, info.shape, body)
+
+
+def _mask_at(tr: Translator, mask, indices: list[str], mask_t: str) -> str:
+    """The i1 mask bit at `indices`: recomputed from its affine form when it has one (no
+    mask tile in memory), else read from the mask tile."""
+    e = tr.e
+    if mask in tr.mask_tiles:
+        return structured.emit_mask(tr, tr.mask_tiles[mask], indices)
+    mb = e.op(f"tensor.extract {e.get(mask)}[{', '.join(indices)}] : {mask_t}", "mb")
+    return e.op(f"arith.trunci {mb} : i8 to i1", "m")
+
+
 @lowering("tt.load")
 def _load(tr: Translator, op: ir.Operation) -> None:
     e = tr.e
@@ -437,6 +544,9 @@ def _load(tr: Translator, op: ir.Operation) -> None:
                 e.line("} else {")
             e.line(f"scf.yield {fallback} : {elem}")
         _bind(tr, op, name)
+        return
+    if ptr in tr.ptr_tiles:
+        _bind(tr, op, _structured_load(tr, tr.ptr_tiles[ptr], res, elem, mask, other, volatile))
         return
     n = res.numel
     flat_t = tensor_text((n,), elem)
@@ -478,6 +588,9 @@ def _store(tr: Translator, op: ir.Operation) -> None:
         else:
             with e.block(f"scf.if {e.get(mask)} {{", "}"):
                 e.op(f"llvm.store {e.get(val)}, {e.get(ptr)} : {elem}, !llvm.ptr", results=0)
+        return
+    if ptr in tr.ptr_tiles:
+        _structured_store(tr, tr.ptr_tiles[ptr], info, elem, val, mask)
         return
     n = info.numel
     ptrs = flatten(e, e.get(ptr), info.shape, "i64")

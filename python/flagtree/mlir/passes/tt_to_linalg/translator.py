@@ -10,6 +10,7 @@ from typing import Callable
 
 from mlir import ir
 
+from flagtree.mlir.passes.tt_to_linalg import structured
 from flagtree.mlir.passes.tt_to_linalg.emitter import Emitter
 from flagtree.mlir.passes.tt_to_linalg.types import (
     LoweringError,
@@ -54,6 +55,10 @@ class Translator:
         self.grid: dict[str, str] = {}
         self.blocks: list[tuple[ir.Block, str]] = []
         self.intrinsics: dict[str, tuple[list[str], str]] = {}
+        # Structured-access facts (see structured.py), keyed by TTIR values.
+        self.affine: dict = {}
+        self.ptr_tiles: dict = {}
+        self.mask_tiles: dict = {}
 
     def intrinsic(self, key: str, args: list[str], result: str) -> str:
         """Declare `@__flagtree_<key>` (defined late by `flagtree-define-intrinsics`)."""
@@ -121,6 +126,10 @@ class Translator:
                 self.operation(op.operation)
 
     def operation(self, op: ir.Operation) -> None:
+        self.emit(op)
+        structured.analyze(self, op)
+
+    def emit(self, op: ir.Operation) -> None:
         self.e.loc = str(op.location)
         if op.name.startswith("tt.") or op.name.startswith("ttg."):
             fn = LOWERINGS.get(op.name)
