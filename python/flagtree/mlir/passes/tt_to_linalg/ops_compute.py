@@ -255,6 +255,12 @@ def _histogram(tr: Translator, op: ir.Operation) -> None:
     e.bind(op.results[0], e.last_loop)
 
 
+@lowering("ttg.barrier")
+def _barrier(tr: Translator, op: ir.Operation) -> None:
+    """One thread runs a whole program, so a barrier only has to order its memory accesses."""
+    tr.e.op("llvm.fence acq_rel", results=0)
+
+
 @lowering("tt.dot_scaled", "tt.elementwise_inline_asm", "tt.print", "tt.assert")
 def _unsupported(tr: Translator, op: ir.Operation) -> None:
     raise LoweringError(f"'{op.name}' is not supported by the CPU lowering yet", op)
