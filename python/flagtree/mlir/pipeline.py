@@ -29,6 +29,9 @@ LINALG_TO_LLVM = (
     "func.func(promote-buffers-to-stack{max-alloc-size-in-bytes=4194304 max-rank-of-allocated-memref=8})",
     "flagtree-define-intrinsics",
     "convert-linalg-to-loops",
+    # f32 exp as polynomial arithmetic, which LLVM vectorizes (a libm call per element
+    # otherwise).
+    "flagtree-expand-math",
     "expand-strided-metadata",
     "lower-affine",
     "canonicalize",

@@ -12,6 +12,7 @@ from mlir import ir, passmanager
 
 from flagtree.mlir.passes import (
     define_intrinsics,
+    expand_math,
     loop_carried_in_place,
     tt_strip_debug_ops,
     tt_to_linalg,
@@ -44,6 +45,7 @@ PASSES: dict[str, PassInfo] = {
             loop_carried_in_place.OPTIONS,
             loop_carried_in_place.run,
         ),
+        PassInfo(expand_math.ARGUMENT, expand_math.SUMMARY, expand_math.OPTIONS, expand_math.run),
         PassInfo(
             define_intrinsics.ARGUMENT,
             define_intrinsics.SUMMARY,

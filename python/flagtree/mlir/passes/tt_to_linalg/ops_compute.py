@@ -20,16 +20,25 @@ from flagtree.mlir.passes.tt_to_linalg.types import (
 )
 
 
-def _combine_body(tr: Translator, region: ir.Region, acc: list[str], new: list[str]) -> list[str]:
-    """Translate a reduce/scan combine region with its arguments bound to (acc..., new...)."""
+def _combine_body(tr: Translator, region: ir.Region, acc: list[str], new: list[str],
+                  reassociate: bool = False) -> list[str]:
+    """Translate a reduce/scan combine region with its arguments bound to (acc..., new...).
+
+    With `reassociate`, float ops get `fastmath<reassoc, contract>`: Triton leaves the order
+    of a reduction unspecified (GPUs reduce as a tree), and LLVM then vectorizes it.
+    """
     block = region.blocks[0]
     args = list(block.arguments)
     n = len(acc)
     for k, arg in enumerate(args):
         tr.e.bind(arg, acc[k] if k < n else new[k - n])
     ops = list(block.operations)
-    for op in ops[:-1]:
-        tr.operation(op.operation)
+    saved, tr.reassociate = tr.reassociate, reassociate
+    try:
+        for op in ops[:-1]:
+            tr.operation(op.operation)
+    finally:
+        tr.reassociate = saved
     return [tr.e.get(v) for v in ops[-1].operation.operands]
 
 
@@ -87,7 +96,8 @@ def _reduce(tr: Translator, op: ir.Operation) -> None:
                 etypes = [element_type(v.type) for v in srcs]
                 vals = _combine_body(tr, op.regions[0],
                                      [tr.to_scalar(f"%acc{k}", etypes[k]) for k in range(n)],
-                                     [tr.to_scalar(f"%in{k}", etypes[k]) for k in range(n)])
+                                     [tr.to_scalar(f"%in{k}", etypes[k]) for k in range(n)],
+                                     reassociate=True)
                 vals = [tr.to_element(v, t) for v, t in zip(vals, etypes)]
                 types = ", ".join(elem for _, elem in out_types)
                 e.line(f"linalg.yield {', '.join(vals)} : {types}")
@@ -166,16 +176,49 @@ def _scan(tr: Translator, op: ir.Operation) -> None:
         e.bind(res, unflatten(e, outs[k], info.shape, elems[k]))
 
 
+def _promote(e, value: str, src: str, dst: str) -> str:
+    """Convert an operand element to the accumulator's type (as tl.dot does)."""
+    if src == dst:
+        return value
+    if dst.startswith("f") or dst.startswith("bf"):
+        if src.startswith("f") or src.startswith("bf"):
+            return e.op(f"arith.extf {value} : {src} to {dst}", "x")
+        return e.op(f"arith.sitofp {value} : {src} to {dst}", "x")
+    return e.op(f"arith.extsi {value} : {src} to {dst}", "x")
+
+
 @lowering("tt.dot")
 def _dot(tr: Translator, op: ir.Operation) -> None:
+    """d = a @ b + c as a linalg.generic iterating (batch, m, k, n): the innermost loop runs
+    along rows of b and c, so it vectorizes as fused multiply-adds."""
     e = tr.e
     a, b, c = op.operands
     rank = len(tensor_info(a.type).shape)
-    name = "linalg.matmul" if rank == 2 else "linalg.batch_matmul"
-    _, _, ct = (type_text(v.type) for v in (a, b, c))
-    res = e.op(f"{name} ins({e.get(a)}, {e.get(b)} : {type_text(a.type)}, {type_text(b.type)}) "
-               f"outs({e.get(c)} : {ct}) -> {ct}", "dot")
-    e.bind(op.results[0], res)
+    at, bt, ct = (str(element_type(v.type)) for v in (a, b, c))
+    batch = "d0, " if rank == 3 else ""
+    dims = "d0, d1, d2, d3" if rank == 3 else "d0, d1, d2"
+    m, k, n = ("d1", "d2", "d3") if rank == 3 else ("d0", "d1", "d2")
+    maps = (f"affine_map<({dims}) -> ({batch}{m}, {k})>, affine_map<({dims}) -> ({batch}{k}, {n})>, "
+            f"affine_map<({dims}) -> ({batch}{m}, {n})>")
+    iters = ('"parallel", ' if rank == 3 else "") + '"parallel", "reduction", "parallel"'
+    is_float = ct.startswith("f") or ct.startswith("bf")
+    fm = " fastmath<contract>" if is_float else ""
+    name = e.fresh("dot")
+    with e.block(f"{name} = linalg.generic {{indexing_maps = [{maps}], iterator_types = [{iters}]}} "
+                 f"ins({e.get(a)}, {e.get(b)} : {type_text(a.type)}, {type_text(b.type)}) "
+                 f"outs({e.get(c)} : {type_text(c.type)}) {{", "} -> " + type_text(c.type) + " " + e.loc):
+        with e.dedent():
+            e.line(f"^bb0(%a: {at}, %b: {bt}, %acc: {ct}):")
+        x = _promote(e, "%a", at, ct)
+        y = _promote(e, "%b", bt, ct)
+        if is_float:
+            prod = e.op(f"arith.mulf {x}, {y}{fm} : {ct}", "p")
+            total = e.op(f"arith.addf %acc, {prod}{fm} : {ct}", "s")
+        else:
+            prod = e.op(f"arith.muli {x}, {y} : {ct}", "p")
+            total = e.op(f"arith.addi %acc, {prod} : {ct}", "s")
+        e.line(f"linalg.yield {total} : {ct}")
+    e.bind(op.results[0], name)
 
 
 @lowering("tt.gather")

@@ -42,6 +42,10 @@ def lowering(*names: str) -> Callable[[Lowering], Lowering]:
     return register
 
 
+_REASSOCIABLE = {"arith.addf", "arith.mulf", "arith.maximumf", "arith.minimumf",
+                 "arith.maxnumf", "arith.minnumf"}
+
+
 def _attr_dict(op: ir.Operation, skip: tuple[str, ...] = ()) -> str:
     items = [f"{a} = {op.attributes[a]}" for a in op.attributes if a not in skip]
     return "{" + ", ".join(items) + "}" if items else ""
@@ -59,6 +63,8 @@ class Translator:
         self.affine: dict = {}
         self.ptr_tiles: dict = {}
         self.mask_tiles: dict = {}
+        # Inside reduction combine regions: float ops may be reassociated (see ops_compute).
+        self.reassociate = False
 
     def intrinsic(self, key: str, args: list[str], result: str) -> str:
         """Declare `@__flagtree_<key>` (defined late by `flagtree-define-intrinsics`)."""
@@ -226,6 +232,10 @@ class Translator:
         otypes = ", ".join(type_text(v.type) for v in op.operands)
         rtypes = ", ".join(type_text(r.type) for r in op.results)
         attrs = _attr_dict(op, skip_attrs)
+        if self.reassociate and op.name in _REASSOCIABLE:
+            attrs = _attr_dict(op, skip_attrs + ("fastmath",))
+            fast = "fastmath = #arith.fastmath<reassoc,contract>"
+            attrs = "{" + (attrs[1:-1] + ", " if attrs else "") + fast + "}"
         loc = str(op.location)
         res_names = [e.fresh("r") for _ in op.results]
         lhs = f"{', '.join(res_names)} = " if res_names else ""
