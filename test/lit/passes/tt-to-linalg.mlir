@@ -78,8 +78,7 @@ tt.func @bools(%a: tensor<8xi32>, %b: tensor<8xi32>) -> tensor<8xi1> {
 // CHECK: %[[INIT:.*]] = tensor.extract_slice %{{.*}}[0, 0] [4, 1] [1, 1] : tensor<4x16xf32> to tensor<4xf32>
 // CHECK: %[[REST:.*]] = tensor.extract_slice %{{.*}}[0, 1] [4, 15] [1, 1] : tensor<4x16xf32> to tensor<4x15xf32>
 // Reductions may be reassociated (Triton leaves their order open), so they vectorize.
-// CHECK: linalg.reduce ins(%[[REST]] : tensor<4x15xf32>) outs(%[[INIT]] : tensor<4xf32>) dimensions = [1]
-// CHECK: arith.maxnumf %{{.*}}, %{{.*}} fastmath<reassoc,contract> : f32
+// CHECK: linalg.reduce { arith.maxnumf {fastmath = #arith.fastmath<reassoc,contract>} } ins(%[[REST]] : tensor<4x15xf32>) outs(%[[INIT]] : tensor<4xf32>) dimensions = [1]
 tt.func @row_max(%x: tensor<4x16xf32>) -> tensor<4xf32> {
   %0 = "tt.reduce"(%x) <{axis = 1 : i32}> ({
   ^bb0(%a: f32, %b: f32):
@@ -93,11 +92,8 @@ tt.func @row_max(%x: tensor<4x16xf32>) -> tensor<4xf32> {
 
 // tl.dot accumulates into its third operand, iterating (m, k, n) so the inner loop is a
 // row-wise FMA; f16 operands are extended to the f32 accumulator.
-// CHECK-DAG: #[[A:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
-// CHECK-DAG: #[[B:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
-// CHECK-DAG: #[[C:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
 // CHECK-LABEL: func.func @dot
-// CHECK: linalg.generic {indexing_maps = [#[[A]], #[[B]], #[[C]]], iterator_types = ["parallel", "reduction", "parallel"]} ins(%{{.*}}, %{{.*}} : tensor<16x8xf16>, tensor<8x32xf16>) outs(%{{.*}} : tensor<16x32xf32>)
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}], iterator_types = ["parallel", "reduction", "parallel"]} ins(%{{.*}}, %{{.*}} : tensor<16x8xf16>, tensor<8x32xf16>) outs(%{{.*}} : tensor<16x32xf32>)
 // CHECK: arith.extf %{{.*}} : f16 to f32
 // CHECK: arith.mulf %{{.*}}, %{{.*}} fastmath<contract> : f32
 // CHECK: arith.addf %{{.*}}, %{{.*}} fastmath<contract> : f32
