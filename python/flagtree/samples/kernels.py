@@ -1,6 +1,6 @@
 """The sample kernels themselves, written as in Triton's tutorials, with their specializations.
 
-Each entry of `SAMPLES` is a `KernelSpec` that flagtree.ttir.make_ttir can compile offline.
+Each entry of `SAMPLES` is a `KernelSpec`; `run_sample` runs one on the cpu backend vs torch.
 """
 
 import triton
@@ -71,3 +71,40 @@ SAMPLES: list[KernelSpec] = [
                 "BLOCK_M": "constexpr", "BLOCK_N": "constexpr", "BLOCK_K": "constexpr"},
                {"BLOCK_M": 64, "BLOCK_N": 64, "BLOCK_K": 32}),
 ]
+
+
+def run_sample(spec: KernelSpec) -> float:
+    """Run `spec`'s kernel on torch CPU tensors through the cpu backend, check it against
+    torch, and return the seconds the (warm) launch took."""
+    import time
+
+    import torch
+
+    torch.manual_seed(0)
+    if spec.fn is add_kernel:
+        n = 1_000_003
+        x, y, out = torch.randn(n), torch.randn(n), torch.empty(n)
+        launch = lambda: add_kernel[(triton.cdiv(n, 1024),)](x, y, out, n, BLOCK_SIZE=1024)  # noqa: E731
+        expected = lambda: x + y  # noqa: E731
+    elif spec.fn is softmax_kernel:
+        x = torch.randn(1000, 777)
+        out = torch.empty_like(x)
+        launch = lambda: softmax_kernel[(x.shape[0],)](out, x, x.stride(0), out.stride(0),  # noqa: E731
+                                                      x.shape[1], BLOCK_SIZE=1024)
+        expected = lambda: torch.softmax(x, dim=1)  # noqa: E731
+    else:
+        a, b = torch.randn(200, 150).half(), torch.randn(150, 130).half()
+        out = torch.empty(200, 130)
+
+        def launch():
+            grid = (triton.cdiv(200, 64), triton.cdiv(130, 64))
+            matmul_kernel[grid](a, b, out, 200, 130, 150, a.stride(0), a.stride(1), b.stride(0),
+                                b.stride(1), out.stride(0), out.stride(1), BLOCK_M=64,
+                                BLOCK_N=64, BLOCK_K=32)
+
+        expected = lambda: a.float() @ b.float()  # noqa: E731
+    launch()
+    torch.testing.assert_close(out, expected(), rtol=1e-3, atol=1e-3)
+    start = time.perf_counter()
+    launch()
+    return time.perf_counter() - start
