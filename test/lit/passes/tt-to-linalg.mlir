@@ -91,10 +91,15 @@ tt.func @row_max(%x: tensor<4x16xf32>) -> tensor<4xf32> {
 // -----
 
 // tl.dot accumulates into its third operand, iterating (m, k, n) so the inner loop is a
-// row-wise FMA; f16 operands are extended to the f32 accumulator.
+// row-wise FMA; f16 operands are extended to the f32 accumulator once per tile.
 // CHECK-LABEL: func.func @dot
-// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}], iterator_types = ["parallel", "reduction", "parallel"]} ins(%{{.*}}, %{{.*}} : tensor<16x8xf16>, tensor<8x32xf16>) outs(%{{.*}} : tensor<16x32xf32>)
+// CHECK: scf.for
 // CHECK: arith.extf %{{.*}} : f16 to f32
+// CHECK: tensor.insert %{{.*}} : tensor<16x8xf32>
+// CHECK: arith.extf %{{.*}} : f16 to f32
+// CHECK: tensor.insert %{{.*}} : tensor<8x32xf32>
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}], iterator_types = ["parallel", "reduction", "parallel"]} ins(%{{.*}}, %{{.*}} : tensor<16x8xf32>, tensor<8x32xf32>) outs(%{{.*}} : tensor<16x32xf32>)
+// CHECK-NOT: arith.extf
 // CHECK: arith.mulf %{{.*}}, %{{.*}} fastmath<contract> : f32
 // CHECK: arith.addf %{{.*}}, %{{.*}} fastmath<contract> : f32
 tt.func @dot(%a: tensor<16x8xf16>, %b: tensor<8x32xf16>, %c: tensor<16x32xf32>) -> tensor<16x32xf32> {

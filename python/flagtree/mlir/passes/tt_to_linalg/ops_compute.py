@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from mlir import ir
 
-from flagtree.mlir.passes.tt_to_linalg.helpers import element_loop, flatten, unflatten
+from flagtree.mlir.passes.tt_to_linalg.helpers import element_loop, flatten, index_loops, unflatten
 from flagtree.mlir.passes.tt_to_linalg.translator import Translator, lowering
 from flagtree.mlir.passes.tt_to_linalg.types import (
     LoweringError,
@@ -187,6 +187,23 @@ def _promote(e, value: str, src: str, dst: str) -> str:
     return e.op(f"arith.extsi {value} : {src} to {dst}", "x")
 
 
+def _convert_tile(tr: Translator, v: ir.Value, src: str, dst: str) -> tuple[str, str]:
+    """`v` with elements converted to `dst` (unchanged when already `dst`): name and type."""
+    e = tr.e
+    shape = tensor_info(v.type).shape
+    if src == dst:
+        return e.get(v), type_text(v.type)
+    out_t = tensor_text(shape, dst)
+    in_t = type_text(v.type)
+
+    def body(indices: list[str], acc: str) -> str:
+        ix = ", ".join(indices)
+        x = e.op(f"tensor.extract {e.get(v)}[{ix}] : {in_t}", "x")
+        return e.op(f"tensor.insert {_promote(e, x, src, dst)} into {acc}[{ix}] : {out_t}", "ins")
+
+    return index_loops(e, shape, body, (e.empty(out_t), out_t)), out_t
+
+
 @lowering("tt.dot")
 def _dot(tr: Translator, op: ir.Operation) -> None:
     """d = a @ b + c as a linalg.generic iterating (batch, m, k, n): the innermost loop runs
@@ -195,6 +212,11 @@ def _dot(tr: Translator, op: ir.Operation) -> None:
     a, b, c = op.operands
     rank = len(tensor_info(a.type).shape)
     at, bt, ct = (str(element_type(v.type)) for v in (a, b, c))
+    # Operands narrower than the accumulator (f16/bf16/int8) are converted once per tile,
+    # not once per multiply-add (a loop nest, which elementwise fusion leaves alone).
+    a_name, a_t = _convert_tile(tr, a, at, ct)
+    b_name, b_t = _convert_tile(tr, b, bt, ct)
+    at, bt = ct, ct
     batch = "d0, " if rank == 3 else ""
     dims = "d0, d1, d2, d3" if rank == 3 else "d0, d1, d2"
     m, k, n = ("d1", "d2", "d3") if rank == 3 else ("d0", "d1", "d2")
@@ -205,7 +227,7 @@ def _dot(tr: Translator, op: ir.Operation) -> None:
     fm = " fastmath<contract>" if is_float else ""
     name = e.fresh("dot")
     with e.block(f"{name} = linalg.generic {{indexing_maps = [{maps}], iterator_types = [{iters}]}} "
-                 f"ins({e.get(a)}, {e.get(b)} : {type_text(a.type)}, {type_text(b.type)}) "
+                 f"ins({a_name}, {b_name} : {a_t}, {b_t}) "
                  f"outs({e.get(c)} : {type_text(c.type)}) {{", "} -> " + type_text(c.type) + " " + e.loc):
         with e.dedent():
             e.line(f"^bb0(%a: {at}, %b: {bt}, %acc: {ct}):")
