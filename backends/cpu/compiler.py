@@ -56,7 +56,7 @@ class CPUOptions:
     schedule_hint: str = "none"
     backend_name: str = "cpu"
     # LLVM optimization level of the JIT (from knobs.cpu.opt_level): part of the cache key.
-    opt_level: int = 3
+    opt_level: int = 2
     ir_override: str | None = None
 
     def hash(self) -> str:

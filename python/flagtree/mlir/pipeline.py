@@ -39,6 +39,10 @@ LINALG_TO_LLVM = (
     "finalize-memref-to-llvm",
     "lower-affine",
     "convert-math-to-llvm",
+    # What LLVM has no intrinsic for (erf, cbrt, asinh, ...) calls the C math library.
+    "convert-math-to-libm",
+    # bf16 <-> f32 with integer ops (LLVM would call compiler-rt, absent from the JIT).
+    "arith-expand{include-bf16=true}",
     "convert-arith-to-llvm",
     "convert-index-to-llvm",
     "convert-cf-to-llvm",

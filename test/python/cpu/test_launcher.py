@@ -479,7 +479,7 @@ def test_knobs_defaults_environment_and_python_values(monkeypatch):
         monkeypatch.delenv(key, raising=False)
     with knobs.scope():
         knobs.reset()
-        assert (knobs.cpu.num_threads, knobs.cpu.opt_level, knobs.compile.dump_ir) == (0, 3, False)
+        assert (knobs.cpu.num_threads, knobs.cpu.opt_level, knobs.compile.dump_ir) == (0, 2, False)
         monkeypatch.setenv("FLAGTREE_CPU_NUM_THREADS", "6")
         monkeypatch.setenv("FLAGTREE_CPU_OPT_LEVEL", "1")
         monkeypatch.setenv("FLAGTREE_DUMP_IR", "on")

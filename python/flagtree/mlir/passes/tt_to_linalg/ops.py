@@ -195,31 +195,39 @@ def _cat(tr: Translator, op: ir.Operation) -> None:
 
 @lowering("tt.join")
 def _join(tr: Translator, op: ir.Operation) -> None:
+    """result[..., k] = (lhs, rhs)[k], element by element (no strided slice copies)."""
     e = tr.e
-    src = tensor_info(op.operands[0].type)
     res = tensor_info(op.results[0].type)
     out = type_text(op.results[0].type)
     in_t = type_text(op.operands[0].type)
-    acc = e.empty(out)
-    zeros = [0] * len(src.shape)
-    for k, v in enumerate(op.operands):
-        acc = e.op(f"tensor.insert_slice {e.get(v)} into {acc}"
-                   f"{_slice(res.shape, zeros + [k], list(src.shape) + [1])} : {in_t} into {out}",
-                   "join")
-    _bind(tr, op, acc)
+    srcs = [e.get(v) for v in op.operands]
+
+    def body(indices: list[str], acc: str) -> str:
+        inner = ", ".join(indices[:-1])
+        k = indices[-1]
+        a = e.op(f"tensor.extract {srcs[0]}[{inner}] : {in_t}", "a")
+        b = e.op(f"tensor.extract {srcs[1]}[{inner}] : {in_t}", "b")
+        first = e.op(f"arith.cmpi eq, {k}, {e.index(0)} : index", "k0")
+        v = e.op(f"arith.select {first}, {a}, {b} : {elem_text(res.element)}", "v")
+        return e.op(f"tensor.insert {v} into {acc}[{', '.join(indices)}] : {out}", "ins")
+
+    _bind(tr, op, index_loops(e, res.shape, body, (e.empty(out), out)))
 
 
 @lowering("tt.split")
 def _split(tr: Translator, op: ir.Operation) -> None:
+    """Each half `src[..., k]` as its own tile (no strided slice copies)."""
     e = tr.e
     src = tensor_info(op.operands[0].type)
     out = type_text(op.results[0].type)
-    zeros = [0] * (len(src.shape) - 1)
+    src_t = type_text(op.operands[0].type)
     for k in range(2):
-        part = e.op(f"tensor.extract_slice {e.get(op.operands[0])}"
-                    f"{_slice(src.shape, zeros + [k], list(src.shape[:-1]) + [1])} : "
-                    f"{type_text(op.operands[0].type)} to {out}", "split")
-        _bind(tr, op, part, k)
+        def body(indices: list[str], acc: str, k=k) -> str:
+            x = e.op(f"tensor.extract {e.get(op.operands[0])}[{', '.join(indices)}, {e.index(k)}] "
+                     f": {src_t}", "x")
+            return e.op(f"tensor.insert {x} into {acc}[{', '.join(indices)}] : {out}", "ins")
+
+        _bind(tr, op, index_loops(e, src.shape[:-1], body, (e.empty(out), out)), k)
 
 
 # -- elementwise -------------------------------------------------------------------
@@ -316,27 +324,45 @@ def _bitcast(tr: Translator, op: ir.Operation) -> None:
     _elementwise_body(tr, op, lambda a: tr.e.op(f"arith.bitcast {a[0]} : {src} to {dst}", "b"))
 
 
-def _float_width(t: ir.Type) -> int:
-    text = str(t)
-    if text in ("f16", "bf16"):
-        return 16
-    if text == "f32":
-        return 32
-    if text == "f64":
-        return 64
-    return 8
-
-
 @lowering("tt.fp_to_fp")
 def _fp_to_fp(tr: Translator, op: ir.Operation) -> None:
     src, dst = element_type(op.operands[0].type), element_type(op.results[0].type)
-    if _float_width(dst) > _float_width(src):
-        fn = lambda a: tr.e.op(f"arith.extf {a[0]} : {src} to {dst}", "f")  # noqa: E731
-    else:
-        rounding = str(op.attributes["rounding"]).split(":")[0].strip() if "rounding" in op.attributes else "1"
-        mode = "toward_zero" if rounding == "0" else "to_nearest_even"
-        fn = lambda a: tr.e.op(f"arith.truncf {a[0]} {mode} : {src} to {dst}", "f")  # noqa: E731
-    _elementwise_body(tr, op, fn)
+    toward_zero = ("rounding" in op.attributes
+                   and str(op.attributes["rounding"]).split(":")[0].strip() == "0")
+    _elementwise_body(tr, op, lambda a: convert_float(tr.e, a[0], str(src), str(dst),
+                                                      toward_zero))
+
+
+def convert_float(e, x: str, src: str, dst: str, toward_zero: bool = False) -> str:
+    """Float conversion with Triton's semantics on LLVM's CPU support: same-width pairs
+    (f16<->bf16) and f64->f16/bf16 go through f32 (LLVM has no direct or libcall-free
+    path); round-toward-zero narrows with round-to-nearest, then steps back one ulp
+    toward zero where that rounded away."""
+    if src == dst:
+        return x
+    ws, wd = _float_width_text(src), _float_width_text(dst)
+    if wd > ws:
+        return e.op(f"arith.extf {x} : {src} to {dst}", "f")
+    if ws == wd or (ws == 64 and wd == 16):
+        x = convert_float(e, x, src, "f32", toward_zero) if ws == 64 else \
+            e.op(f"arith.extf {x} : {src} to f32", "f")
+        src = "f32"
+    y = e.op(f"arith.truncf {x} : {src} to {dst}", "f")
+    if not toward_zero:
+        return y
+    back = e.op(f"arith.extf {y} : {dst} to {src}", "f")
+    ab = e.op(f"math.absf {back} : {src}", "f")
+    ax = e.op(f"math.absf {x} : {src}", "f")
+    away = e.op(f"arith.cmpf ogt, {ab}, {ax} : {src}", "away")
+    it = f"i{wd}"
+    bits = e.op(f"arith.bitcast {y} : {dst} to {it}", "bits")
+    down = e.op(f"arith.subi {bits}, {e.const('1', it)} : {it}", "bits")
+    stepped = e.op(f"arith.bitcast {down} : {it} to {dst}", "f")
+    return e.op(f"arith.select {away}, {stepped}, {y} : {dst}", "f")
+
+
+def _float_width_text(t: str) -> int:
+    return {"f16": 16, "bf16": 16, "f32": 32, "f64": 64}.get(t, 8)
 
 
 @lowering("tt.clampf")
@@ -390,16 +416,104 @@ _EXTERN_MATH = {
 }
 
 
+# libdevice functions computed with arith ops: name -> (emit(e, args, type, result type)).
+def _isnan(e, a, t, rt):
+    return e.op(f"arith.extui {e.op(f'arith.cmpf uno, {a[0]}, {a[0]} : {t}', 'c')} : i1 to {rt}", "r")
+
+
+def _isinf(e, a, t, rt):
+    ab = e.op(f"math.absf {a[0]} : {t}", "f")
+    inf = e.const("0x7F800000" if t == "f32" else "0x7FF0000000000000", t)
+    return e.op(f"arith.extui {e.op(f'arith.cmpf oeq, {ab}, {inf} : {t}', 'c')} : i1 to {rt}", "r")
+
+
+def _signbit(e, a, t, rt):
+    w = 32 if t == "f32" else 64
+    bits = e.op(f"arith.bitcast {a[0]} : {t} to i{w}", "b")
+    sign = e.op(f"arith.shrui {bits}, {e.const(str(w - 1), f'i{w}')} : i{w}", "s")
+    return sign if f"i{w}" == rt else e.op(f"arith.trunci {sign} : i{w} to {rt}", "r")
+
+
+def _fdim(e, a, t, rt):
+    d = e.op(f"arith.subf {a[0]}, {a[1]} : {t}", "d")
+    return e.op(f"arith.maxnumf {d}, {e.const('0.000000e+00', t)} : {t}", "r")
+
+
+def _div_rz(e, a, t, rt):
+    wide = [e.op(f"arith.extf {x} : {t} to f64", "w") for x in a] if t == "f32" else a
+    q = e.op(f"arith.divf {wide[0]}, {wide[1]} : f64", "q")
+    return convert_float(e, q, "f64", t, toward_zero=True) if t == "f32" else q
+
+
+def _erfinv(e, a, t, rt):
+    """Single-precision inverse erf (M. Giles' two-branch polynomial, ~4e-7 relative)."""
+    if t != "f32":
+        raise LoweringError("erfinv is only implemented for f32 on the CPU")
+    x = a[0]
+
+    def c(v):
+        return e.const(repr(float(v)), "f32")
+
+    one = c(1.0)
+    w = e.op(f"arith.mulf {e.op(f'arith.subf {one}, {x} : f32', 'w')}, "
+             f"{e.op(f'arith.addf {one}, {x} : f32', 'w')} : f32", "w")
+    w = e.op(f"arith.negf {e.op(f'math.log {w} : f32', 'w')} : f32", "w")
+
+    def poly(z, coefs):
+        p = c(coefs[0])
+        for k in coefs[1:]:
+            p = e.op(f"arith.addf {c(k)}, {e.op(f'arith.mulf {p}, {z} : f32', 'p')} : f32", "p")
+        return p
+
+    small = poly(e.op(f"arith.subf {w}, {c(2.5)} : f32", "z"),
+                 (2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06,
+                  0.00021858087, -0.00125372503, -0.00417768164, 0.246640727, 1.50140941))
+    big = poly(e.op(f"arith.subf {e.op(f'math.sqrt {w} : f32', 's')}, {c(3.0)} : f32", "z"),
+               (-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
+                -0.0076224613, 0.00943887047, 1.00167406, 2.83297682))
+    use_small = e.op(f"arith.cmpf olt, {w}, {c(5.0)} : f32", "b")
+    p = e.op(f"arith.select {use_small}, {small}, {big} : f32", "p")
+    return e.op(f"arith.mulf {p}, {x} : f32", "r")
+
+
+_EXTERN_ARITH = {
+    "erfinv": _erfinv, "fast_fdivide": lambda e, a, t, rt: e.op(
+        f"arith.divf {a[0]}, {a[1]} : {t}", "r"),
+    "fdiv_rn": lambda e, a, t, rt: e.op(f"arith.divf {a[0]}, {a[1]} : {t}", "r"),
+    "fdiv_rz": _div_rz,
+    "isnan": _isnan, "isinf": _isinf, "signbit": _signbit, "fdim": _fdim,
+    "fmod": lambda e, a, t, rt: e.op(f"arith.remf {a[0]}, {a[1]} : {t}", "r"),
+    "fast_dividef": lambda e, a, t, rt: e.op(f"arith.divf {a[0]}, {a[1]} : {t}", "r"),
+    "div_rn": lambda e, a, t, rt: e.op(f"arith.divf {a[0]}, {a[1]} : {t}", "r"),
+    "div_rz": _div_rz,
+}
+# Functions the C math library provides (called by their libm name, `f` suffix for f32).
+_EXTERN_LIBM = {"lgamma", "tgamma", "hypot", "nextafter", "ilogb", "logb", "remainder",
+                "j0", "j1", "y0", "y1", "erfcx"}
+
+
 @lowering("tt.extern_elementwise")
 def _extern(tr: Translator, op: ir.Operation) -> None:
     symbol = str(op.attributes["symbol"]).strip('"')
     base = symbol.removeprefix("__nv_").removeprefix("__ocml_")
-    t = str(element_type(op.results[0].type))
+    arg_t = str(element_type(op.operands[0].type))
+    res_t = str(element_type(op.results[0].type))
     for suffix in ("_f32", "_f64", "f", ""):
         key = base[: -len(suffix)] if suffix and base.endswith(suffix) else base
         if _EXTERN_MATH.get(key):
             math_op = _EXTERN_MATH[key]
-            _elementwise_body(tr, op, lambda a: tr.e.op(f"{math_op} {', '.join(a)} : {t}", "f"))
+            _elementwise_body(tr, op, lambda a: tr.e.op(f"{math_op} {', '.join(a)} : {res_t}", "f"))
+            return
+        if key in _EXTERN_ARITH:
+            fn = _EXTERN_ARITH[key]
+            _elementwise_body(tr, op, lambda a: fn(tr.e, a, arg_t, res_t))
+            return
+        if key in _EXTERN_LIBM and arg_t in ("f32", "f64"):
+            name = key + ("f" if arg_t == "f32" else "")
+            ins = [str(element_type(v.type)) for v in op.operands]
+            tr.declare(name, ins, res_t)
+            _elementwise_body(tr, op, lambda a: tr.e.op(
+                f"func.call @{name}({', '.join(a)}) : ({', '.join(ins)}) -> {res_t}", "f"))
             return
     raise LoweringError(f"external function '{symbol}' has no CPU implementation", op)
 

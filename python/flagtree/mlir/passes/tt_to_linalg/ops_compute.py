@@ -46,6 +46,25 @@ def _axis(op: ir.Operation) -> int:
     return int(str(op.attributes["axis"]).split(":")[0])
 
 
+def _first_along(tr, src: str, src_t: str, shape: tuple, axis: int, elem: str, out_t: str,
+                 out_shape: tuple) -> str:
+    """The slice `src[..., 0, ...]` along `axis` as a fresh tile (a loop nest, so a strided
+    slice never becomes a runtime memref copy)."""
+    e = tr.e
+    if not out_shape:
+        c0 = e.index(0)
+        x = e.op(f"tensor.extract {src}[{c0}] : {src_t}", "x")
+        return e.op(f"tensor.from_elements {x} : {out_t}", "init")
+
+    def body(indices: list[str], acc: str) -> str:
+        full = list(indices)
+        full.insert(axis, e.index(0))
+        x = e.op(f"tensor.extract {src}[{', '.join(full)}] : {src_t}", "x")
+        return e.op(f"tensor.insert {x} into {acc}[{', '.join(indices)}] : {out_t}", "ins")
+
+    return index_loops(e, out_shape, body, (e.empty(out_t), out_t))
+
+
 @lowering("tt.reduce")
 def _reduce(tr: Translator, op: ir.Operation) -> None:
     """linalg.reduce over elements 1..R-1 of the axis, starting from element 0."""
@@ -65,10 +84,8 @@ def _reduce(tr: Translator, op: ir.Operation) -> None:
         sizes[axis] = 1
         out_t = tensor_text(tuple(out_shape), elem)
         out_types.append((out_t, elem))
-        init = e.op(f"tensor.extract_slice {e.get(v)}[{', '.join(map(str, zeros))}] "
-                    f"[{', '.join(map(str, sizes))}] [{', '.join('1' for _ in shape)}] : "
-                    f"{in_t} to {out_t}", "init")
-        inits.append(init)
+        inits.append(_first_along(tr, e.get(v), in_t, tuple(shape), axis, elem, out_t,
+                                  tuple(out_shape)))
         if r > 1:
             offs = list(zeros)
             offs[axis] = 1
@@ -97,7 +114,7 @@ def _reduce(tr: Translator, op: ir.Operation) -> None:
                 vals = _combine_body(tr, op.regions[0],
                                      [tr.to_scalar(f"%acc{k}", etypes[k]) for k in range(n)],
                                      [tr.to_scalar(f"%in{k}", etypes[k]) for k in range(n)],
-                                     reassociate=True)
+                                     reassociate=axis == len(shape) - 1)
                 vals = [tr.to_element(v, t) for v, t in zip(vals, etypes)]
                 types = ", ".join(elem for _, elem in out_types)
                 e.line(f"linalg.yield {', '.join(vals)} : {types}")
@@ -134,6 +151,7 @@ def _scan(tr: Translator, op: ir.Operation) -> None:
     c_r, c_inner, c_rm1 = e.index(r), e.index(inner), e.index(r - 1)
     # Outer loop over (outer x inner) lines; inner loop walks the axis carrying the prefix.
     with element_loop(e, outer * inner, list(zip(inits, flat_ts))) as (line, accs):
+        final = e.last_loop
         outer_i = e.op(f"arith.divui {line}, {c_inner} : index", "o")
         inner_i = e.op(f"arith.remui {line}, {c_inner} : index", "in")
         base = e.op(f"arith.muli {outer_i}, {c_r} : index", "b")
@@ -170,7 +188,6 @@ def _scan(tr: Translator, op: ir.Operation) -> None:
         inner_res = e.last_loop
         outs = [inner_res] if len(srcs) == 1 else [f"{inner_res}#{k}" for k in range(len(srcs))]
         e.line(f"scf.yield {', '.join(outs)} : {', '.join(flat_ts)}")
-    final = e.last_loop
     outs = [final] if len(srcs) == 1 else [f"{final}#{k}" for k in range(len(srcs))]
     for k, res in enumerate(op.results):
         e.bind(res, unflatten(e, outs[k], info.shape, elems[k]))

@@ -155,7 +155,10 @@ def _dense_splat_int(op: ir.Operation) -> int | None:
         return None
     if not dense.is_splat:
         return None
-    return int(str(attr).split("<")[1].split(">")[0])
+    text = str(attr).split("<")[1].split(">")[0]
+    if text in ("true", "false"):
+        return None  # booleans are masks, not offsets
+    return int(text)
 
 
 def analyze(tr, op: ir.Operation) -> None:

@@ -42,6 +42,9 @@ def lowering(*names: str) -> Callable[[Lowering], Lowering]:
     return register
 
 
+_INT_DIVISIONS = {"arith.divsi", "arith.divui", "arith.remsi", "arith.remui",
+                  "arith.floordivsi", "arith.ceildivsi", "arith.ceildivui"}
+
 _REASSOCIABLE = {"arith.addf", "arith.mulf", "arith.maximumf", "arith.minimumf",
                  "arith.maxnumf", "arith.minnumf"}
 
@@ -59,12 +62,17 @@ class Translator:
         self.grid: dict[str, str] = {}
         self.blocks: list[tuple[ir.Block, str]] = []
         self.intrinsics: dict[str, tuple[list[str], str]] = {}
+        self.externals: dict[str, tuple[list[str], str]] = {}
         # Structured-access facts (see structured.py), keyed by TTIR values.
         self.affine: dict = {}
         self.ptr_tiles: dict = {}
         self.mask_tiles: dict = {}
         # Inside reduction combine regions: float ops may be reassociated (see ops_compute).
         self.reassociate = False
+
+    def declare(self, name: str, args: list[str], result: str) -> None:
+        """Declare an external C function (e.g. from libm) the lowered code calls."""
+        self.externals[name] = (args, result)
 
     def intrinsic(self, key: str, args: list[str], result: str) -> str:
         """Declare `@__flagtree_<key>` (defined late by `flagtree-define-intrinsics`)."""
@@ -79,7 +87,7 @@ class Translator:
             if op.name != "tt.func":
                 raise LoweringError(f"unsupported top-level op '{op.name}'", op)
             self.function(op)
-        for name, (args, result) in self.intrinsics.items():
+        for name, (args, result) in {**self.intrinsics, **self.externals}.items():
             self.e.line(f"func.func private @{name}({', '.join(args)}) -> {result}")
         return "module {\n" + "\n".join(self.e.lines) + "\n}\n"
 
@@ -150,7 +158,32 @@ class Translator:
                 and any(tensor_info(r.type) for r in op.results)):
             self.elementwise(op)
             return
+        if op.name in _INT_DIVISIONS:
+            operands = [self.e.get(v) for v in op.operands]
+            self.e.bind(op.results[0], self.safe_division(op, operands, str(op.results[0].type)))
+            return
         self.clone(op)
+
+    def safe_division(self, op: ir.Operation, operands: list[str], t: str) -> str:
+        """Integer division that never traps: x86 raises SIGFPE on a zero divisor (masked-off
+        lanes hold zeros) and on INT_MIN / -1, where GPUs just produce a value. A zero
+        divisor gives 0; a divisor of -1 gives -x (wrapping) for quotients, 0 for remainders."""
+        e = self.e
+        x, d = operands
+        signed = op.name in ("arith.divsi", "arith.remsi", "arith.floordivsi", "arith.ceildivsi")
+        zero, one = e.const("0", t), e.const("1", t)
+        bad = e.op(f"arith.cmpi eq, {d}, {zero} : {t}", "dz")
+        is_neg1 = None
+        if signed:
+            is_neg1 = e.op(f"arith.cmpi eq, {d}, {e.const('-1', t)} : {t}", "dn")
+            bad = e.op(f"arith.ori {bad}, {is_neg1} : i1", "bad")
+        safe = e.op(f"arith.select {bad}, {one}, {d} : {t}", "sd")
+        r = e.op(f"{op.name} {x}, {safe} : {t}", "q")
+        if is_neg1 is not None:
+            fix = e.op(f"arith.subi {zero}, {x} : {t}", "neg") if "div" in op.name else zero
+            r = e.op(f"arith.select {is_neg1}, {fix}, {r} : {t}", "q")
+        is_zero = e.op(f"arith.cmpi eq, {d}, {zero} : {t}", "dz")
+        return e.op(f"arith.select {is_zero}, {zero}, {r} : {t}", "q")
 
     # -- tensors of booleans and elementwise ops ------------------------------------
     def destination(self, inputs: list[ir.Value], out_type: str) -> str:
@@ -213,10 +246,25 @@ class Translator:
             in_types = ", ".join(str(element_type(v.type)) for v in ins)
             out_types = ", ".join(str(element_type(r.type)) for r in op.results)
             attrs = _attr_dict(op)
-            r = e.fresh("x")
-            rl = f"{r}:{len(outs)}" if len(outs) > 1 else r
-            e.line(f'{rl} = "{op.name}"({", ".join(scalars)}) {attrs} : ({in_types}) -> ({out_types}) {e.loc}')
-            results = [r] if len(outs) == 1 else [f"{r}#{k}" for k in range(len(outs))]
+            if op.name in _INT_DIVISIONS:
+                results = [self.safe_division(op, scalars, out_types)]
+            elif op.name.startswith("math.") and out_types in ("f16", "bf16") and len(outs) == 1:
+                # Half-precision math is computed in f32 and rounded once (LLVM would
+                # otherwise need compiler-rt or libm variants the JIT does not have).
+                wide = [e.op(f"arith.extf {x} : {out_types} to f32", "w")
+                        if str(element_type(v.type)) == out_types else x
+                        for x, v in zip(scalars, ins)]
+                wide_in = ", ".join("f32" if str(element_type(v.type)) == out_types
+                                    else str(element_type(v.type)) for v in ins)
+                r = e.fresh("x")
+                e.line(f'{r} = "{op.name}"({", ".join(wide)}) {attrs} : ({wide_in}) -> (f32) {e.loc}')
+                results = [e.op(f"arith.truncf {r} : f32 to {out_types}", "h")]
+            else:
+                r = e.fresh("x")
+                rl = f"{r}:{len(outs)}" if len(outs) > 1 else r
+                e.line(f'{rl} = "{op.name}"({", ".join(scalars)}) {attrs} : ({in_types}) -> '
+                       f'({out_types}) {e.loc}')
+                results = [r] if len(outs) == 1 else [f"{r}#{k}" for k in range(len(outs))]
             stored = [self.to_element(v, element_type(res_.type)) for v, res_ in zip(results, op.results)]
             e.line(f"linalg.yield {', '.join(stored)} : {', '.join(elem_text(element_type(x.type)) for x in op.results)}")
         for k, r_ in enumerate(op.results):
