@@ -1,7 +1,9 @@
 """The `flagtree-loop-carried-in-place` pass: let loop-carried tiles bufferize in place.
 
 A tile yielded by a loop and computed by an elementwise `linalg.generic` into a fresh
-`tensor.empty` is computed into the loop's own iteration argument instead.
+`tensor.empty` is computed into the loop's own iteration argument instead; any other
+yielded tile (from an `scf.if`, a `while` body, ...) is copied into it at the end of the
+iteration, so one-shot bufferization always finds the yield equivalent to the argument.
 """
 
 from __future__ import annotations
@@ -39,20 +41,66 @@ def _retarget(generic: ir.Operation, iter_arg: ir.Value) -> bool:
     return True
 
 
+def _in_place(value: ir.Value, iter_arg: ir.Value) -> bool:
+    """Whether `value` is `iter_arg` or written into it (a linalg op with it as init)."""
+    if value == iter_arg:
+        return True
+    owner = _defining_op(value)
+    if owner is None or not owner.name.startswith("linalg."):
+        return False
+    return len(owner.operands) > 0 and owner.operands[len(owner.operands) - 1] == iter_arg
+
+
+def _copy_into(terminator: ir.Operation, k: int, target: ir.Value) -> None:
+    """Replace operand k of `terminator` by `linalg.copy` of it into `target`."""
+    value = terminator.operands[k]
+    with ir.InsertionPoint(terminator), terminator.location:
+        copy = ir.Operation.create(
+            "linalg.copy", results=[value.type], operands=[value, target],
+            attributes={"operandSegmentSizes": ir.DenseI32ArrayAttr.get([1, 1])}, regions=1)
+        block = copy.regions[0].blocks.append(value.type.element_type, value.type.element_type)
+        with ir.InsertionPoint(block):
+            ir.Operation.create("linalg.yield", operands=[block.arguments[0]])
+    terminator.operands[k] = copy.results[0]
+
+
+def _fix_terminator(terminator: ir.Operation, targets: list[ir.Value]) -> None:
+    for k, value in enumerate(terminator.operands):
+        if k >= len(targets) or not isinstance(value.type, ir.RankedTensorType):
+            continue
+        target = targets[k]
+        if target.type != value.type:
+            continue
+        owner = _defining_op(value)
+        if owner is not None:
+            _retarget(owner, target)
+        if not _in_place(value, target):
+            _copy_into(terminator, k, target)
+
+
 def run(op: ir.Operation, **options: str) -> None:
     loops: list[ir.Operation] = []
 
     def collect(nested: ir.Operation) -> ir.WalkResult:
-        if nested.name == "scf.for":
+        if nested.name in ("scf.for", "scf.while"):
             loops.append(nested)
         return ir.WalkResult.ADVANCE
 
     op.walk(collect)
     for loop in loops:
-        body = loop.regions[0].blocks[0]
-        yield_op = list(body.operations)[-1].operation
-        iter_args = list(body.arguments)[1:]
-        for k, value in enumerate(yield_op.operands):
-            owner = _defining_op(value)
-            if owner is not None and k < len(iter_args):
-                _retarget(owner, iter_args[k])
+        if loop.name == "scf.for":
+            body = loop.regions[0].blocks[0]
+            _fix_terminator(list(body.operations)[-1].operation, list(body.arguments)[1:])
+            continue
+        # scf.while: `after` yields the next values of the `before` arguments, and
+        # `before`'s scf.condition forwards values to the `after` arguments.
+        before = loop.regions[0].blocks[0]
+        after = loop.regions[1].blocks[0]
+        condition = list(before.operations)[-1].operation
+        forwarded = list(condition.operands)[1:]
+        for k, value in enumerate(forwarded):
+            if (k < len(before.arguments) and value.type == before.arguments[k].type
+                    and isinstance(value.type, ir.RankedTensorType)
+                    and not _in_place(value, before.arguments[k])):
+                _copy_into(condition, k + 1, before.arguments[k])
+        _fix_terminator(list(after.operations)[-1].operation, list(after.arguments))
