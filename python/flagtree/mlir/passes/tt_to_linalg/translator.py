@@ -63,6 +63,9 @@ class Translator:
         self.blocks: list[tuple[ir.Block, str]] = []
         self.intrinsics: dict[str, tuple[list[str], str]] = {}
         self.externals: dict[str, tuple[list[str], str]] = {}
+        # Module-level declarations added by lowerings (printf format strings, ...).
+        self.module_lines: list[str] = []
+        self.module_lines_once: set[str] = set()
         # Structured-access facts (see structured.py), keyed by TTIR values.
         self.affine: dict = {}
         self.ptr_tiles: dict = {}
@@ -89,6 +92,8 @@ class Translator:
             self.function(op)
         for name, (args, result) in {**self.intrinsics, **self.externals}.items():
             self.e.line(f"func.func private @{name}({', '.join(args)}) -> {result}")
+        for line in self.module_lines + sorted(self.module_lines_once):
+            self.e.line(line)
         return "module {\n" + "\n".join(self.e.lines) + "\n}\n"
 
     def function(self, op: ir.Operation) -> None:
