@@ -5,10 +5,13 @@ Stages (by the IR they hold): ttir -> linalg -> llmlir (LLVM dialect, JIT-compil
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import platform
 from dataclasses import dataclass, fields
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from triton._C.libtriton import ir as triton_ir
@@ -18,7 +21,7 @@ from triton.backends.compiler import BaseBackend, GPUTarget, Language
 import flagtree
 from flagtree.backends.cpu.entry import add_entry, add_entry_address
 from flagtree.mlir import make_context, parse_module
-from flagtree.mlir.pipeline import LINALG_TO_LLVM, TO_LINALG, run_passes
+from flagtree.mlir.pipeline import LINALG_TO_LLVM, TO_LINALG, StageError, run_passes
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,6 @@ def _toolchain_key() -> str:
     """Changes whenever flagtree (its sources) or the MLIR/LLVM wheels change: part of every
     cache key, so an edited or upgraded compiler never reuses stale binaries."""
     from importlib import metadata
-    from pathlib import Path
 
     digest = hashlib.sha256()
     for root in (Path(flagtree.__file__).parent / "mlir", Path(__file__).parent):
@@ -148,17 +150,19 @@ class CPUBackend(BaseBackend):
         metadata["name"] = src.get_entry_func_name()
         metadata["shared"] = 0
         text = str(src)
-        module = parse_module(text, make_context())
-        run_passes(module, TO_LINALG, "linalg")
+        with _compilation_errors(metadata["name"]):
+            module = parse_module(text, make_context())
+            run_passes(module, TO_LINALG, "linalg")
         return str(module)
 
     @staticmethod
     def make_llmlir(src: str, metadata, options) -> str:
         """linalg -> LLVM dialect, with the uniform `flagtree_entry` launch wrapper added."""
-        module = parse_module(src, make_context())
-        add_entry(module, metadata["name"])
-        run_passes(module, LINALG_TO_LLVM, "llmlir")
-        add_entry_address(module)
+        with _compilation_errors(metadata["name"]):
+            module = parse_module(src, make_context())
+            add_entry(module, metadata["name"])
+            run_passes(module, LINALG_TO_LLVM, "llmlir")
+            add_entry_address(module)
         return str(module)
 
     def add_stages(self, stages: dict, options: CPUOptions, language: Language) -> None:
@@ -167,6 +171,30 @@ class CPUBackend(BaseBackend):
         stages["ttir"] = lambda src, metadata: self.make_ttir(src, metadata, options)
         stages["linalg"] = lambda src, metadata: self.make_linalg(src, metadata, options)
         stages["llmlir"] = lambda src, metadata: self.make_llmlir(src, metadata, options)
+
+
+@contextlib.contextmanager
+def _compilation_errors(kernel: str):
+    """Turn a failing stage into Triton's CompilationError naming the kernel, the problem
+    and the kernel's source line (with Triton's usual source excerpt)."""
+    try:
+        yield
+    except StageError as exc:
+        # Imported here: this module is loaded during Triton's backend discovery, before
+        # triton.compiler can be imported.
+        from triton.compiler.errors import CompilationError
+
+        message, pos = next(((m, p) for m, p in exc.errors if p and p.line), (str(exc), None))
+        message = message.removeprefix("pass 'tt-to-linalg' failed: ")
+        text = f"kernel '{kernel}' cannot be compiled for the CPU ({exc.stage} stage): {message}"
+        src, node = None, SimpleNamespace()
+        if pos is not None:
+            try:
+                src = Path(pos.filename).read_text()
+                node = SimpleNamespace(lineno=pos.line, col_offset=max(pos.col - 1, 0))
+            except OSError:
+                text += f" (at {pos})"
+        raise CompilationError(src, node, text) from None
 
 
 def _min_dot_size(lhs_type, rhs_type) -> tuple[int, int, int]:

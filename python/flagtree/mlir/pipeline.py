@@ -55,10 +55,10 @@ def run_passes(module: ir.Module, passes: tuple[str, ...], stage: str) -> None:
     """Run `passes` (flagtree's by name, upstream's as pipeline elements) on `module`."""
     from flagtree.mlir.passes.registry import PASSES
 
-    errors: list[str] = []
+    errors: list[tuple[str, ir.Location | None]] = []
 
     def on_error(message: str, location: ir.Location | None) -> None:
-        errors.append(f"{location}: {message}" if location is not None else message)
+        errors.append((message, location))
 
     with module.context:
         pm = passmanager.PassManager("builtin.module")
@@ -76,13 +76,18 @@ def run_passes(module: ir.Module, passes: tuple[str, ...], stage: str) -> None:
 
 
 class StageError(Exception):
-    """A lowering stage failed; carries the Python pass errors and MLIR diagnostics."""
+    """A lowering stage failed; carries each error with the source position it names."""
 
-    def __init__(self, stage: str, errors: list[str], mlir_error: ir.MLIRError | None) -> None:
-        lines = list(errors)
-        if mlir_error is not None:
-            lines += [f"{d.location}: {d.message}" for d in mlir_error.error_diagnostics]
-            if not mlir_error.error_diagnostics:
-                lines.append(str(mlir_error))
-        super().__init__(f"stage '{stage}' failed:\n  " + "\n  ".join(lines))
+    def __init__(self, stage: str, errors: list, mlir_error: ir.MLIRError | None) -> None:
+        from flagtree.mlir.diagnostics import file_pos
+
         self.stage = stage
+        # (message, SourcePos or None) per error, pass errors first.
+        self.errors = [(m, file_pos(loc, "-") if loc is not None else None) for m, loc in errors]
+        if mlir_error is not None:
+            self.errors += [(d.message, file_pos(d.location, "-"))
+                            for d in mlir_error.error_diagnostics]
+            if not mlir_error.error_diagnostics:
+                self.errors.append((str(mlir_error), None))
+        lines = [f"{pos}: {m}" if pos else m for m, pos in self.errors]
+        super().__init__(f"stage '{stage}' failed:\n  " + "\n  ".join(lines))
