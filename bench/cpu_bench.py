@@ -39,7 +39,6 @@ def make_cases(quick: bool):
     from kernels import (
         add_kernel,
         layer_norm_kernel,
-        matmul_autotuned,
         matmul_kernel,
         softmax_kernel,
     )
@@ -73,11 +72,9 @@ def make_cases(quick: bool):
     def mm_triton(a, b, c):
         args = (a, b, c, mm, mm, mm, a.stride(0), a.stride(1), b.stride(0), b.stride(1),
                 c.stride(0), c.stride(1))
-        if os.environ.get("TRITON_INTERPRET") == "1":  # one config: autotuning would run all
-            matmul_kernel[(mm // 128, mm // 128)](*args, BLOCK_M=128, BLOCK_N=128, BLOCK_K=32)
-        else:
-            grid = lambda meta: (mm // meta["BLOCK_M"], mm // meta["BLOCK_N"])  # noqa: E731
-            matmul_autotuned[grid](*args)
+        # One tile shape for every contender: autotuning picks differently run to run on a
+        # noisy 2-core machine (its choices are in bench/README.md).
+        matmul_kernel[(mm // 128, mm // 128)](*args, BLOCK_M=128, BLOCK_N=128, BLOCK_K=32)
 
     def layer_norm(x, y, w, b):
         y.copy_(torch.nn.functional.layer_norm(x, (cols,), w, b, 1e-5))

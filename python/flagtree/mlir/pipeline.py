@@ -22,7 +22,8 @@ LINALG_TO_LLVM = (
     "cse",
     "flagtree-loop-carried-in-place",
     "one-shot-bufferize{bufferize-function-boundaries=1 "
-    "function-boundary-type-conversion=identity-layout-map}",
+    "function-boundary-type-conversion=identity-layout-map "
+    "unknown-type-conversion=identity-layout-map}",
     "canonicalize",
     "func.func(buffer-loop-hoisting)",
     "convert-bufferization-to-memref",

@@ -21,10 +21,14 @@ func.func @advance(%init: tensor<8xi64>, %n: index, %step: i64) -> tensor<8xi64>
   return %r : tensor<8xi64>
 }
 
-// A generic that reads its init is left alone.
+// A generic that reads its init keeps it; its result is copied into the iteration
+// argument at the end of the iteration instead.
 // CHECK-LABEL: func.func @reads_init
-// CHECK: outs(%{{.*}} : tensor<8xi64>)
-// CHECK-NOT: outs(%arg
+// CHECK: scf.for %{{.*}} iter_args(%[[ITER2:.*]] = %{{.*}}) -> (tensor<8xi64>)
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<8xi64>
+// CHECK: %[[NEXT:.*]] = linalg.generic {{.*}} ins(%[[ITER2]] : tensor<8xi64>) outs(%[[E]] : tensor<8xi64>)
+// CHECK: %[[COPY:.*]] = linalg.copy ins(%[[NEXT]] : tensor<8xi64>) outs(%[[ITER2]] : tensor<8xi64>)
+// CHECK: scf.yield %[[COPY]]
 func.func @reads_init(%init: tensor<8xi64>, %n: index) -> tensor<8xi64> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -39,4 +43,31 @@ func.func @reads_init(%init: tensor<8xi64>, %n: index) -> tensor<8xi64> {
     scf.yield %next : tensor<8xi64>
   }
   return %r : tensor<8xi64>
+}
+
+// A tile carried through a while loop is copied back into the before-region argument.
+// CHECK-LABEL: func.func @while_loop
+// CHECK: scf.while (%[[B:.*]] = %{{.*}}, %[[T:.*]] = %{{.*}}) : (i32, tensor<8xf32>)
+// CHECK: } do {
+// CHECK: ^bb0(%{{.*}}: i32, %[[A:.*]]: tensor<8xf32>):
+// CHECK: linalg.copy ins(%{{.*}} : tensor<8xf32>) outs(%[[A]] : tensor<8xf32>)
+func.func @while_loop(%init: tensor<8xf32>, %n: i32) -> tensor<8xf32> {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %r:2 = scf.while (%i = %c0, %t = %init) : (i32, tensor<8xf32>) -> (i32, tensor<8xf32>) {
+    %go = arith.cmpi slt, %i, %n : i32
+    scf.condition(%go) %i, %t : i32, tensor<8xf32>
+  } do {
+  ^bb0(%i: i32, %t: tensor<8xf32>):
+    %e = tensor.empty() : tensor<8xf32>
+    %d = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]}
+        ins(%t : tensor<8xf32>) outs(%e : tensor<8xf32>) {
+    ^bb0(%in: f32, %out: f32):
+      %s = arith.addf %in, %out : f32
+      linalg.yield %s : f32
+    } -> tensor<8xf32>
+    %next = arith.addi %i, %c1 : i32
+    scf.yield %next, %d : i32, tensor<8xf32>
+  }
+  return %r#1 : tensor<8xf32>
 }

@@ -73,9 +73,12 @@ tt.func @bools(%a: tensor<8xi32>, %b: tensor<8xi32>) -> tensor<8xi1> {
 
 // -----
 
-// A reduction with any combine region: element 0 seeds it, linalg.reduce does the rest.
+// A reduction with any combine region: element 0 seeds it (copied out by a loop, so a
+// strided slice never needs a runtime copy), linalg.reduce does the rest.
 // CHECK-LABEL: func.func @row_max
-// CHECK: %[[INIT:.*]] = tensor.extract_slice %{{.*}}[0, 0] [4, 1] [1, 1] : tensor<4x16xf32> to tensor<4xf32>
+// CHECK: %[[INIT:.*]] = scf.for
+// CHECK: tensor.extract %{{.*}}[%{{.*}}, %{{.*}}] : tensor<4x16xf32>
+// CHECK: tensor.insert %{{.*}} into %{{.*}}[%{{.*}}] : tensor<4xf32>
 // CHECK: %[[REST:.*]] = tensor.extract_slice %{{.*}}[0, 1] [4, 15] [1, 1] : tensor<4x16xf32> to tensor<4x15xf32>
 // Reductions may be reassociated (Triton leaves their order open), so they vectorize.
 // CHECK: linalg.reduce { arith.maxnumf {fastmath = #arith.fastmath<reassoc,contract>} } ins(%[[REST]] : tensor<4x15xf32>) outs(%[[INIT]] : tensor<4xf32>) dimensions = [1]
@@ -86,6 +89,23 @@ tt.func @row_max(%x: tensor<4x16xf32>) -> tensor<4xf32> {
     tt.reduce.return %m : f32
   }) : (tensor<4x16xf32>) -> tensor<4xf32>
   tt.return %0 : tensor<4xf32>
+}
+
+// -----
+
+// A long reduction along the innermost axis runs in two stages: (64) is viewed as (4, 16),
+// reduced across the 4 rows (16 independent lanes, vector code), then across the lanes.
+// CHECK-LABEL: func.func @sum64
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0, 1]] output_shape [4, 16] : tensor<64xf32> into tensor<4x16xf32>
+// CHECK: linalg.reduce { arith.addf } ins(%{{.*}} : tensor<3x16xf32>) outs(%{{.*}} : tensor<16xf32>) dimensions = [0]
+// CHECK: linalg.reduce {{.*}} ins(%{{.*}} : tensor<15xf32>) outs(%{{.*}} : tensor<f32>) dimensions = [0]
+tt.func @sum64(%x: tensor<64xf32>) -> f32 {
+  %0 = "tt.reduce"(%x) <{axis = 0 : i32}> ({
+  ^bb0(%a: f32, %b: f32):
+    %s = arith.addf %a, %b : f32
+    tt.reduce.return %s : f32
+  }) : (tensor<64xf32>) -> f32
+  tt.return %0 : f32
 }
 
 // -----

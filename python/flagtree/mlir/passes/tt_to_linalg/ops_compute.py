@@ -65,68 +65,88 @@ def _first_along(tr, src: str, src_t: str, shape: tuple, axis: int, elem: str, o
     return index_loops(e, out_shape, body, (e.empty(out_t), out_t))
 
 
+# Reductions along the innermost axis at least this long run in two stages (see _reduce).
+_LANES = 16
+
+
+def _reduce_values(tr: Translator, op: ir.Operation, values: list[str], shape: tuple[int, ...],
+                   axis: int, reassociate: bool) -> tuple[list[str], list[str]]:
+    """linalg.reduce of the tiles `values` (of `shape`) along `axis` with op's combine region,
+    seeded with element 0; returns (result names, result types), rank-0 tensors included."""
+    e = tr.e
+    srcs = list(op.operands)
+    etypes = [element_type(v.type) for v in srcs]
+    elems = [elem_text(t) for t in etypes]
+    r = shape[axis]
+    out_shape = shape[:axis] + shape[axis + 1:]
+    inits, rests, out_types = [], [], []
+    for value, elem in zip(values, elems):
+        in_t = tensor_text(shape, elem)
+        out_t = tensor_text(out_shape, elem)
+        out_types.append(out_t)
+        inits.append(_first_along(tr, value, in_t, shape, axis, elem, out_t, out_shape))
+        if r > 1:
+            offs = [0] * len(shape)
+            offs[axis] = 1
+            sizes = list(shape)
+            sizes[axis] = r - 1
+            rest_t = tensor_text(tuple(sizes), elem)
+            rests.append((e.op(f"tensor.extract_slice {value}[{', '.join(map(str, offs))}] "
+                               f"[{', '.join(map(str, sizes))}] [{', '.join('1' for _ in shape)}] : "
+                               f"{in_t} to {rest_t}", "rest"), rest_t))
+    if r == 1:
+        return inits, out_types
+    n = len(srcs)
+    name = e.fresh("red")
+    lhs = f"{name}:{n}" if n > 1 else name
+    with e.block(f"{lhs} = linalg.reduce ins({', '.join(x for x, _ in rests)} : "
+                 f"{', '.join(t for _, t in rests)}) outs({', '.join(inits)} : "
+                 f"{', '.join(out_types)}) dimensions = [{axis}]", e.loc):
+        with e.block("(" + ", ".join(f"%in{k}: {el}" for k, el in enumerate(elems)) + ", "
+                     + ", ".join(f"%acc{k}: {el}" for k, el in enumerate(elems)) + ") {", "}"):
+            # Triton's combine takes (accumulated..., new...).
+            vals = _combine_body(tr, op.regions[0],
+                                 [tr.to_scalar(f"%acc{k}", etypes[k]) for k in range(n)],
+                                 [tr.to_scalar(f"%in{k}", etypes[k]) for k in range(n)],
+                                 reassociate=reassociate)
+            vals = [tr.to_element(v, t) for v, t in zip(vals, etypes)]
+            e.line(f"linalg.yield {', '.join(vals)} : {', '.join(elems)}")
+    return ([name] if n == 1 else [f"{name}#{k}" for k in range(n)]), out_types
+
+
 @lowering("tt.reduce")
 def _reduce(tr: Translator, op: ir.Operation) -> None:
-    """linalg.reduce over elements 1..R-1 of the axis, starting from element 0."""
+    """linalg.reduce over elements 1..R-1 of the axis, starting from element 0.
+
+    Along the innermost axis, a long reduction runs in two stages: R elements are viewed as
+    (R/16, 16), reduced across rows first (16 independent lanes: vector code for any combine,
+    max/min included, which LLVM will not vectorize as one chain), then across the 16 lanes.
+    Triton leaves the order of a reduction open, as GPUs reduce in trees.
+    """
     e = tr.e
     srcs = list(op.operands)
     axis = _axis(op)
-    info = tensor_info(srcs[0].type)
-    shape = list(info.shape)
+    shape = tuple(tensor_info(srcs[0].type).shape)
+    elems = [elem_text(element_type(v.type)) for v in srcs]
+    values = [e.get(v) for v in srcs]
+    last = axis == len(shape) - 1
     r = shape[axis]
+    if last and r >= 2 * _LANES and r % _LANES == 0:
+        split = shape[:-1] + (r // _LANES, _LANES)
+        group = ", ".join(str(i) for i in range(len(shape) - 1))
+        reassoc = f"[{group}], [{len(shape) - 1}, {len(shape)}]" if group else f"[0, 1]"
+        values = [e.op(f"tensor.expand_shape {v} [{reassoc}] output_shape "
+                       f"[{', '.join(map(str, split))}] : {tensor_text(shape, el)} into "
+                       f"{tensor_text(split, el)}", "lanes") for v, el in zip(values, elems)]
+        values, _ = _reduce_values(tr, op, values, split, len(split) - 2, reassociate=False)
+        shape = shape[:-1] + (_LANES,)
+    results, out_types = _reduce_values(tr, op, values, shape, axis, reassociate=last)
     out_shape = shape[:axis] + shape[axis + 1:]
-    zeros = [0] * len(shape)
-    inits, rests, out_types = [], [], []
-    for v in srcs:
-        elem = elem_text(element_type(v.type))
-        in_t = type_text(v.type)
-        sizes = list(shape)
-        sizes[axis] = 1
-        out_t = tensor_text(tuple(out_shape), elem)
-        out_types.append((out_t, elem))
-        inits.append(_first_along(tr, e.get(v), in_t, tuple(shape), axis, elem, out_t,
-                                  tuple(out_shape)))
-        if r > 1:
-            offs = list(zeros)
-            offs[axis] = 1
-            sizes[axis] = r - 1
-            rest_shape = list(shape)
-            rest_shape[axis] = r - 1
-            rest_t = tensor_text(tuple(rest_shape), elem)
-            rests.append((e.op(f"tensor.extract_slice {e.get(v)}[{', '.join(map(str, offs))}] "
-                               f"[{', '.join(map(str, sizes))}] [{', '.join('1' for _ in shape)}] : "
-                               f"{in_t} to {rest_t}", "rest"), rest_t))
-    if r > 1:
-        name = e.fresh("red")
-        n = len(srcs)
-        lhs = f"{name}:{n}" if n > 1 else name
-        ins = ", ".join(x for x, _ in rests)
-        ins_t = ", ".join(t for _, t in rests)
-        outs = ", ".join(inits)
-        outs_t = ", ".join(t for t, _ in out_types)
-        with e.block(f"{lhs} = linalg.reduce ins({ins} : {ins_t}) outs({outs} : {outs_t}) "
-                     f"dimensions = [{axis}]", e.loc):
-            with e.block("(" + ", ".join(
-                    f"%in{k}: {elem}" for k, (_, elem) in enumerate(out_types)) + ", " + ", ".join(
-                    f"%acc{k}: {elem}" for k, (_, elem) in enumerate(out_types)) + ") {", "}"):
-                # Triton's combine takes (accumulated..., new...).
-                etypes = [element_type(v.type) for v in srcs]
-                vals = _combine_body(tr, op.regions[0],
-                                     [tr.to_scalar(f"%acc{k}", etypes[k]) for k in range(n)],
-                                     [tr.to_scalar(f"%in{k}", etypes[k]) for k in range(n)],
-                                     reassociate=axis == len(shape) - 1)
-                vals = [tr.to_element(v, t) for v, t in zip(vals, etypes)]
-                types = ", ".join(elem for _, elem in out_types)
-                e.line(f"linalg.yield {', '.join(vals)} : {types}")
-        results = [name] if n == 1 else [f"{name}#{k}" for k in range(n)]
-    else:
-        results = inits
     for k, res in enumerate(op.results):
+        name = results[k]
         if not out_shape:
-            res_name = e.op(f"tensor.extract {results[k]}[] : {out_types[k][0]}", "x")
-        else:
-            res_name = results[k]
-        e.bind(res, res_name)
+            name = e.op(f"tensor.extract {name}[] : {out_types[k]}", "x")
+        e.bind(res, name)
 
 
 @lowering("tt.scan")
