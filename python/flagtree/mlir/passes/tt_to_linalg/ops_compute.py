@@ -114,6 +114,16 @@ def _reduce_values(tr: Translator, op: ir.Operation, values: list[str], shape: t
     return ([name] if n == 1 else [f"{name}#{k}" for k in range(n)]), out_types
 
 
+def _vectorizes_as_chain(op: ir.Operation) -> bool:
+    """A single-result combine that is one reassociable op (a sum, a product, a bitwise
+    reduction): LLVM vectorizes the plain reduction loop, so no second stage is needed."""
+    block = op.regions[0].blocks[0]
+    ops = [o.operation.name for o in block.operations]
+    return len(op.operands) == 1 and len(ops) == 2 and ops[0] in (
+        "arith.addf", "arith.mulf", "arith.addi", "arith.muli", "arith.andi", "arith.ori",
+        "arith.xori")
+
+
 @lowering("tt.reduce")
 def _reduce(tr: Translator, op: ir.Operation) -> None:
     """linalg.reduce over elements 1..R-1 of the axis, starting from element 0.
@@ -131,7 +141,7 @@ def _reduce(tr: Translator, op: ir.Operation) -> None:
     values = [e.get(v) for v in srcs]
     last = axis == len(shape) - 1
     r = shape[axis]
-    if last and r >= 2 * _LANES and r % _LANES == 0:
+    if last and r >= 2 * _LANES and r % _LANES == 0 and not _vectorizes_as_chain(op):
         split = shape[:-1] + (r // _LANES, _LANES)
         group = ", ".join(str(i) for i in range(len(shape) - 1))
         reassoc = f"[{group}], [{len(shape) - 1}, {len(shape)}]" if group else f"[0, 1]"
