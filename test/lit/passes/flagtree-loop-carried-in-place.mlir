@@ -71,3 +71,21 @@ func.func @while_loop(%init: tensor<8xf32>, %n: i32) -> tensor<8xf32> {
   }
   return %r#1 : tensor<8xf32>
 }
+
+// A nested loop that threads the tile through is already in place: no copy.
+// CHECK-LABEL: func.func @nested
+// CHECK-NOT: linalg.copy
+// CHECK: return
+func.func @nested(%init: tensor<4x4xf32>, %v: f32) -> tensor<4x4xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %r = scf.for %i = %c0 to %c4 step %c1 iter_args(%t = %init) -> (tensor<4x4xf32>) {
+    %r2 = scf.for %j = %c0 to %c4 step %c1 iter_args(%u = %t) -> (tensor<4x4xf32>) {
+      %w = tensor.insert %v into %u[%i, %j] : tensor<4x4xf32>
+      scf.yield %w : tensor<4x4xf32>
+    }
+    scf.yield %r2 : tensor<4x4xf32>
+  }
+  return %r : tensor<4x4xf32>
+}

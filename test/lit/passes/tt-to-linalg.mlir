@@ -41,6 +41,37 @@ tt.func public @vector_add(%x: !tt.ptr<f32>, %n: i32) {
 
 // -----
 
+// A pointer tile advanced by a uniform step each iteration (a_ptrs += BLOCK_K) keeps its
+// structured form in the loop: a scalar i64 iteration argument carries its offset, and
+// loads address elements from it (no tile of addresses is read).
+// CHECK-LABEL: func.func @advance
+// CHECK: %[[ZERO:.*]] = arith.constant 0 : i64
+// CHECK: scf.for %{{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %[[ACC:.*]] = %[[ZERO]]) -> (tensor<8xi64>, tensor<8xf32>, i64)
+// CHECK: llvm.getelementptr %{{.*}}[%{{.*}}] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+// CHECK: arith.addi %[[ACC]], %{{.*}} : i64
+// CHECK: scf.yield
+tt.func @advance(%x: !tt.ptr<f32>, %out: !tt.ptr<f32>, %n: i32) {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %step = arith.constant dense<8> : tensor<8xi32>
+  %r = tt.make_range {end = 8 : i32, start = 0 : i32} : tensor<8xi32>
+  %ps = tt.splat %x : !tt.ptr<f32> -> tensor<8x!tt.ptr<f32>>
+  %p0 = tt.addptr %ps, %r : tensor<8x!tt.ptr<f32>>, tensor<8xi32>
+  %zero = arith.constant dense<0.0> : tensor<8xf32>
+  %res:2 = scf.for %i = %c0 to %n step %c1 iter_args(%p = %p0, %acc = %zero) -> (tensor<8x!tt.ptr<f32>>, tensor<8xf32>) : i32 {
+    %v = tt.load %p : tensor<8x!tt.ptr<f32>>
+    %s = arith.addf %acc, %v : tensor<8xf32>
+    %next = tt.addptr %p, %step : tensor<8x!tt.ptr<f32>>, tensor<8xi32>
+    scf.yield %next, %s : tensor<8x!tt.ptr<f32>>, tensor<8xf32>
+  }
+  %os = tt.splat %out : !tt.ptr<f32> -> tensor<8x!tt.ptr<f32>>
+  %o = tt.addptr %os, %r : tensor<8x!tt.ptr<f32>>, tensor<8xi32>
+  tt.store %o, %res#1 : tensor<8x!tt.ptr<f32>>
+  tt.return
+}
+
+// -----
+
 // Offsets that are data (not affine in the indices) take the general path: a tile of
 // i64 addresses, one load per element through llvm.inttoptr.
 // CHECK-LABEL: func.func @gather

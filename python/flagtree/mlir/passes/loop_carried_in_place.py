@@ -42,13 +42,21 @@ def _retarget(generic: ir.Operation, iter_arg: ir.Value) -> bool:
 
 
 def _in_place(value: ir.Value, iter_arg: ir.Value) -> bool:
-    """Whether `value` is `iter_arg` or written into it (a linalg op with it as init)."""
+    """Whether `value` is `iter_arg` or written into it: a linalg op or `tensor.insert` with
+    it as destination, or a nested scf.for that carries it (as loop nests over tiles do)."""
     if value == iter_arg:
         return True
     owner = _defining_op(value)
-    if owner is None or not owner.name.startswith("linalg."):
+    if owner is None:
         return False
-    return len(owner.operands) > 0 and owner.operands[len(owner.operands) - 1] == iter_arg
+    if owner.name.startswith("linalg."):
+        return len(owner.operands) > 0 and owner.operands[len(owner.operands) - 1] == iter_arg
+    if owner.name == "tensor.insert":
+        return owner.operands[1] == iter_arg
+    if owner.name == "scf.for":
+        index = next(i for i, r in enumerate(owner.results) if r == value)
+        return owner.operands[3 + index] == iter_arg
+    return False
 
 
 def _copy_into(terminator: ir.Operation, k: int, target: ir.Value) -> None:

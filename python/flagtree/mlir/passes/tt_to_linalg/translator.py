@@ -42,6 +42,18 @@ def lowering(*names: str) -> Callable[[Lowering], Lowering]:
     return register
 
 
+def _uniform_step(tr: "Translator", value: ir.Value, arg: ir.Value):
+    """The i64 element step when `value` is `tt.addptr(arg, uniform offset)`, else None."""
+    owner = value.owner
+    owner = owner.operation if isinstance(owner, ir.OpView) else owner
+    if not isinstance(owner, ir.Operation) or owner.name != "tt.addptr":
+        return None
+    ptr, off = owner.operands
+    if ptr != arg or off not in tr.affine or not tr.affine[off].uniform:
+        return None
+    return tr.affine[off].const
+
+
 _INT_DIVISIONS = {"arith.divsi", "arith.divui", "arith.remsi", "arith.remui",
                   "arith.floordivsi", "arith.ceildivsi", "arith.ceildivui"}
 
@@ -163,11 +175,78 @@ class Translator:
                 and any(tensor_info(r.type) for r in op.results)):
             self.elementwise(op)
             return
+        if op.name == "scf.for" and self.structured_for(op):
+            return
         if op.name in _INT_DIVISIONS:
             operands = [self.e.get(v) for v in op.operands]
             self.e.bind(op.results[0], self.safe_division(op, operands, str(op.results[0].type)))
             return
         self.clone(op)
+
+    def structured_for(self, op: ir.Operation) -> bool:
+        """Emit an scf.for whose pointer tiles advance by a uniform step each iteration
+        (`a_ptrs += BLOCK_K * stride`) so loads through them stay structured: each such tile
+        gets a scalar i64 iteration argument holding its accumulated offset. Returns False
+        (having emitted nothing) when the loop has no such tile."""
+        inits = list(op.operands)[3:]
+        body = op.regions[0].blocks[0]
+        args = list(body.arguments)[1:]
+        candidates = [k for k, v in enumerate(inits) if v in self.ptr_tiles]
+        if not candidates:
+            return False
+        e = self.e
+        mark = (len(e.lines), dict(self.ptr_tiles), dict(self.affine), dict(self.mask_tiles))
+        e.loc = str(op.location)
+        zero = e.const("0", "i64")
+        res = e.fresh("for")
+        accs = {k: e.fresh("acc") for k in candidates}
+        iv = e.fresh("iv")
+        names = [e.fresh("it") for _ in args]
+        n, m = len(inits), len(candidates)
+        all_types = [type_text(v.type) for v in inits] + ["i64"] * m
+        operand_names = [e.get(v) for v in op.operands]
+        e.line(f'{res}:{n + m} = "scf.for"({", ".join(operand_names + [zero] * m)}) ({{')
+        e._indent += 1
+        block_args = [f"{iv}: {type_text(body.arguments[0].type)}"]
+        block_args += [f"{nm}: {t}" for nm, t in zip(names, all_types[:n])]
+        block_args += [f"{accs[k]}: i64" for k in candidates]
+        with e.dedent():
+            e.line(f"^bb0({', '.join(block_args)}):")
+        e.bind(body.arguments[0], iv)
+        for arg, nm in zip(args, names):
+            e.bind(arg, nm)
+        for k in candidates:
+            tile = self.ptr_tiles[inits[k]]
+            offset = structured.Affine(structured._emit_binary(self, "add", tile.offset.const,
+                                                               accs[k]), tile.offset.strides)
+            self.ptr_tiles[args[k]] = structured.PtrTile(tile.base, tile.elem, offset)
+        ops = [o.operation for o in body.operations]
+        for nested in ops[:-1]:
+            self.operation(nested)
+        terminator = ops[-1]
+        new_accs = []
+        for k in candidates:
+            step = _uniform_step(self, terminator.operands[k], args[k])
+            if step is None:  # not a uniform advance: undo and emit the loop as it is
+                del e.lines[mark[0]:]
+                e._indent -= 1
+                self.ptr_tiles, self.affine, self.mask_tiles = mark[1], mark[2], mark[3]
+                return False
+            new_accs.append(structured._emit_binary(self, "add", accs[k], step))
+        new_accs = [e.const(str(a), "i64") if isinstance(a, int) else a for a in new_accs]
+        yields = [e.get(v) for v in terminator.operands] + new_accs
+        e.line(f'"scf.yield"({", ".join(yields)}) : ({", ".join(all_types)}) -> ()')
+        e._indent -= 1
+        otypes = [type_text(v.type) for v in op.operands[:3]] + all_types
+        e.line(f'}}) : ({", ".join(otypes)}) -> ({", ".join(all_types)}) {op.location}')
+        for k, r in enumerate(op.results):
+            e.bind(r, f"{res}#{k}")
+        for j, k in enumerate(candidates):
+            tile = self.ptr_tiles[inits[k]]
+            final = structured._emit_binary(self, "add", tile.offset.const, f"{res}#{n + j}")
+            self.ptr_tiles[op.results[k]] = structured.PtrTile(
+                tile.base, tile.elem, structured.Affine(final, tile.offset.strides))
+        return True
 
     def safe_division(self, op: ir.Operation, operands: list[str], t: str) -> str:
         """Integer division that never traps: x86 raises SIGFPE on a zero divisor (masked-off
