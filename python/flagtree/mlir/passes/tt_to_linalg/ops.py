@@ -22,7 +22,6 @@ from flagtree.mlir.passes.tt_to_linalg.types import (
     is_ptr,
     pointee,
     elem_text,
-    scalar_text,
     pointee_size,
     tensor_info,
     tensor_text,
@@ -164,13 +163,6 @@ def _trans(tr: Translator, op: ir.Operation) -> None:
     _bind(tr, op, e.op(f"linalg.transpose ins({e.get(op.operands[0])} : "
                        f"{type_text(op.operands[0].type)}) outs({empty} : {out}) "
                        f"permutation = [{order}]", "t"))
-
-
-def _slice(shape, offsets, sizes) -> str:
-    o = ", ".join(str(x) for x in offsets)
-    s = ", ".join(str(x) for x in sizes)
-    one = ", ".join("1" for _ in shape)
-    return f"[{o}] [{s}] [{one}]"
 
 
 @lowering("tt.cat")
@@ -521,6 +513,21 @@ def _extern(tr: Translator, op: ir.Operation) -> None:
 # -- memory ------------------------------------------------------------------------
 
 
+def _guarded_load(e, ptr: str, mask: str | None, elem: str, volatile: str, fallback) -> str:
+    """`load(ptr)`, or `mask ? load(ptr) : fallback()` with the fallback value emitted in the
+    else branch only (masked-off lanes are never read)."""
+    if mask is None:
+        return e.op(f"llvm.load {volatile}{ptr} : !llvm.ptr -> {elem}", "ld")
+    v = e.fresh("ld")
+    with e.block(f"{v} = scf.if {mask} -> ({elem}) {{", "}"):
+        loaded = e.op(f"llvm.load {volatile}{ptr} : !llvm.ptr -> {elem}", "ld")
+        e.line(f"scf.yield {loaded} : {elem}")
+        with e.dedent():
+            e.line("} else {")
+        e.line(f"scf.yield {fallback()} : {elem}")
+    return v
+
+
 def _extract_mask(e, masks: str, i: str, n: int) -> str:
     byte = e.op(f"tensor.extract {masks}[{i}] : {tensor_text((n,), 'i8')}", "mb")
     return e.op(f"arith.trunci {byte} : i8 to i1", "m")
@@ -575,19 +582,10 @@ def _structured_load_nest(tr: Translator, tile, res, elem: str, mask, other, vol
 
     def body(indices: list[str], acc: str) -> str:
         p = _element_address(tr, tile, indices)
-        if mask is None:
-            v = e.op(f"llvm.load {volatile}{p} : !llvm.ptr -> {elem}", "ld")
-        else:
-            m = _mask_at(tr, mask, indices, mask_t)
-            v = e.fresh("ld")
-            with e.block(f"{v} = scf.if {m} -> ({elem}) {{", "}"):
-                lv = e.op(f"llvm.load {volatile}{p} : !llvm.ptr -> {elem}", "ld")
-                e.line(f"scf.yield {lv} : {elem}")
-                with e.dedent():
-                    e.line("} else {")
-                fb = (e.op(f"tensor.extract {e.get(other)}[{idx_text(indices)}] : {out_t}", "o")
-                      if other is not None else zero)
-                e.line(f"scf.yield {fb} : {elem}")
+        m = _mask_at(tr, mask, indices, mask_t) if mask is not None else None
+        v = _guarded_load(e, p, m, elem, volatile, lambda: (
+            e.op(f"tensor.extract {e.get(other)}[{idx_text(indices)}] : {out_t}", "o")
+            if other is not None else zero))
         return e.op(f"tensor.insert {v} into {acc}[{idx_text(indices)}] : {out_t}", "ins")
 
     return index_loops(e, res.shape, body, (e.empty(out_t), out_t))
@@ -650,14 +648,7 @@ def _load(tr: Translator, op: ir.Operation) -> None:
             _bind(tr, op, e.op(f"llvm.load {volatile}{e.get(ptr)} : !llvm.ptr -> {elem}", "ld"))
             return
         fallback = e.get(other) if other is not None else e.const(_zero(elem), elem)
-        name = e.fresh("ld")
-        with e.block(f"{name} = scf.if {e.get(mask)} -> ({elem}) {{", "}"):
-            v = e.op(f"llvm.load {volatile}{e.get(ptr)} : !llvm.ptr -> {elem}", "ld")
-            e.line(f"scf.yield {v} : {elem}")
-            with e.dedent():
-                e.line("} else {")
-            e.line(f"scf.yield {fallback} : {elem}")
-        _bind(tr, op, name)
+        _bind(tr, op, _guarded_load(e, e.get(ptr), e.get(mask), elem, volatile, lambda: fallback))
         return
     if ptr in tr.ptr_tiles:
         _bind(tr, op, _structured_load(tr, tr.ptr_tiles[ptr], res, elem, mask, other, volatile))
@@ -671,18 +662,9 @@ def _load(tr: Translator, op: ir.Operation) -> None:
     init = e.empty(flat_t)
     with element_loop(e, n, [(init, flat_t)]) as (i, (acc,)):
         p = _extract_ptr(e, ptrs, i, n)
-        if masks is None:
-            v = e.op(f"llvm.load {volatile}{p} : !llvm.ptr -> {elem}", "ld")
-        else:
-            m = _extract_mask(e, masks, i, n)
-            v = e.fresh("ld")
-            with e.block(f"{v} = scf.if {m} -> ({elem}) {{", "}"):
-                lv = e.op(f"llvm.load {volatile}{p} : !llvm.ptr -> {elem}", "ld")
-                e.line(f"scf.yield {lv} : {elem}")
-                with e.dedent():
-                    e.line("} else {")
-                fb = e.op(f"tensor.extract {others}[{i}] : {flat_t}", "o") if others else zero
-                e.line(f"scf.yield {fb} : {elem}")
+        m = _extract_mask(e, masks, i, n) if masks is not None else None
+        v = _guarded_load(e, p, m, elem, volatile, lambda: (
+            e.op(f"tensor.extract {others}[{i}] : {flat_t}", "o") if others else zero))
         ins = e.op(f"tensor.insert {v} into {acc}[{i}] : {flat_t}", "ins")
         e.line(f"scf.yield {ins} : {flat_t}")
     _bind(tr, op, unflatten(e, e.last_loop, res.shape, elem))

@@ -144,7 +144,7 @@ def _reduce(tr: Translator, op: ir.Operation) -> None:
     if last and r >= 2 * _LANES and r % _LANES == 0 and not _vectorizes_as_chain(op):
         split = shape[:-1] + (r // _LANES, _LANES)
         group = ", ".join(str(i) for i in range(len(shape) - 1))
-        reassoc = f"[{group}], [{len(shape) - 1}, {len(shape)}]" if group else f"[0, 1]"
+        reassoc = f"[{group}], [{len(shape) - 1}, {len(shape)}]" if group else "[0, 1]"
         values = [e.op(f"tensor.expand_shape {v} [{reassoc}] output_shape "
                        f"[{', '.join(map(str, split))}] : {tensor_text(shape, el)} into "
                        f"{tensor_text(split, el)}", "lanes") for v, el in zip(values, elems)]
