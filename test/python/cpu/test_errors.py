@@ -66,3 +66,16 @@ def test_integer_division_by_zero_does_not_trap():
     out = torch.empty_like(x)
     _division_kernel[(1,)](x, y, out, 4, BLOCK=8)
     assert out[0].item() == 3 and out[3].item() == 3
+
+
+@triton.jit
+def _fp8_kernel(x_ptr, y_ptr, BLOCK: tl.constexpr):
+    offs = tl.arange(0, BLOCK)
+    tl.store(y_ptr + offs, tl.load(x_ptr + offs).to(tl.float8e4nv))
+
+
+def test_fp8_is_refused_clearly():
+    x = torch.randn(16)
+    y = torch.empty(16, dtype=torch.float8_e4m3fn)
+    with pytest.raises(CompilationError, match="fp8 types are not supported"):
+        _fp8_kernel[(1,)](x, y, BLOCK=16)

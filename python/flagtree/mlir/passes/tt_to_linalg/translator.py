@@ -157,6 +157,12 @@ class Translator:
                 self.operation(op.operation)
 
     def operation(self, op: ir.Operation) -> None:
+        for v in list(op.operands) + list(op.results):
+            t = str(element_type(v.type))
+            if t.startswith("f8") or t.startswith("!tt.ptr<f8"):
+                raise LoweringError(
+                    f"'{op.name}' uses {t}: fp8 types are not supported by the CPU backend yet "
+                    "(upstream MLIR does not lower them to LLVM)", op)
         self.emit(op)
         structured.analyze(self, op)
 
