@@ -6,6 +6,7 @@ on `flagtree._cpu_launcher`'s thread pool.
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import operator
 import platform
@@ -136,11 +137,26 @@ class CPULauncher:
                      knobs.cpu.num_threads)
         if launch_exit_hook is not None:
             launch_exit_hook(launch_metadata)
+        _check_device_asserts(function)
 
 
 # ----------------------------------------------------------------------------------------------
 # Utils
 # ----------------------------------------------------------------------------------------------
+
+
+def _check_device_asserts(function: int) -> None:
+    """Raise after a launch in which a `tl.device_assert` failed (the kernel printed which)."""
+    from flagtree.backends.cpu.jit import ASSERT_FLAGS
+
+    flag = ASSERT_FLAGS.get(function)
+    if flag is None:
+        return
+    value = ctypes.c_int32.from_address(flag)
+    if value.value:
+        value.value = 0
+        raise AssertionError("device-side assertion failed in a Triton kernel on the CPU "
+                             "(the failing programs and elements were printed)")
 
 
 class DeviceProperties(dict):

@@ -10,6 +10,8 @@ from mlir import ir
 ENTRY = "flagtree_entry"
 # Returns &flagtree_entry: MLIR 22's ExecutionEngine only looks up packed wrappers.
 ENTRY_ADDRESS = "flagtree_entry_address"
+# Returns the address of the i32 set by a failing tl.device_assert (null without asserts).
+ASSERT_FLAG_ADDRESS = "flagtree_assert_flag_address"
 _GRID = ("x", "y", "z", "gx", "gy", "gz")
 
 
@@ -51,5 +53,17 @@ def add_entry_address(module: ir.Module) -> None:
             f"llvm.func @{ENTRY_ADDRESS}() -> !llvm.ptr {{\n"
             f"  %a = llvm.mlir.addressof @{ENTRY} : !llvm.ptr\n"
             f"  llvm.return %a : !llvm.ptr\n}}")
+    from flagtree.mlir.passes.tt_to_linalg.ops_compute import ASSERT_FLAG
+
+    has_flag = any(op.operation.name == "llvm.mlir.global"
+                   and str(op.operation.attributes["sym_name"]).strip('"') == ASSERT_FLAG
+                   for op in module.body.operations)
+    flag = (f"  %f = llvm.mlir.addressof @{ASSERT_FLAG} : !llvm.ptr\n" if has_flag
+            else "  %f = llvm.mlir.zero : !llvm.ptr\n")
+    text += (f"\nllvm.mlir.global internal @{ASSERT_FLAG}(0 : i32) {{addr_space = 0 : i32}} : i32"
+             f"\nllvm.func @{ASSERT_FLAG_ADDRESS}() -> !llvm.ptr {{\n{flag}"
+             f"  llvm.return %f : !llvm.ptr\n}}")
     helper = ir.Module.parse(text, context=module.context)
-    module.body.append(list(helper.body.operations)[1].operation)
+    ops = list(helper.body.operations)
+    module.body.append(ops[1].operation)
+    module.body.append(ops[3].operation)

@@ -9,7 +9,10 @@ import ctypes
 
 from mlir import execution_engine
 
-from flagtree.backends.cpu.entry import ENTRY_ADDRESS
+from flagtree.backends.cpu.entry import ASSERT_FLAG_ADDRESS, ENTRY_ADDRESS
+
+# entry address -> address of the kernel's device-assert flag (kernels with tl.device_assert)
+ASSERT_FLAGS: dict[int, int] = {}
 from flagtree.mlir import make_context, parse_module
 
 
@@ -29,12 +32,22 @@ def load_kernel(name: str, kernel: bytes | str, opt_level: int | None = None):
         engine = execution_engine.ExecutionEngine(module, opt_level=opt_level)
     # raw_lookup yields the packed wrapper `void _mlir_<name>(void **args)`; for a
     # function without arguments args[0] receives the result.
-    packed = engine.raw_lookup(ENTRY_ADDRESS)
-    if not packed:
-        raise RuntimeError(f"kernel {name}: '{ENTRY_ADDRESS}' missing after JIT compilation")
-    address = ctypes.c_void_p()
-    slots = (ctypes.c_void_p * 1)(ctypes.cast(ctypes.pointer(address), ctypes.c_void_p))
-    ctypes.CFUNCTYPE(None, ctypes.c_void_p)(packed)(ctypes.cast(slots, ctypes.c_void_p))
-    if not address.value:
+    address = _call_address_function(engine, name, ENTRY_ADDRESS)
+    if not address:
         raise RuntimeError(f"kernel {name}: no entry address after JIT compilation")
-    return engine, address.value
+    flag = _call_address_function(engine, name, ASSERT_FLAG_ADDRESS)
+    if flag:
+        ASSERT_FLAGS[address] = flag
+    return engine, address
+
+
+def _call_address_function(engine, name: str, function: str) -> int | None:
+    """Call `function() -> ptr` in the JIT-ed module. raw_lookup yields the packed wrapper
+    `void _mlir_<name>(void **args)`; with no arguments, args[0] receives the result."""
+    packed = engine.raw_lookup(function)
+    if not packed:
+        raise RuntimeError(f"kernel {name}: '{function}' missing after JIT compilation")
+    result = ctypes.c_void_p()
+    slots = (ctypes.c_void_p * 1)(ctypes.cast(ctypes.pointer(result), ctypes.c_void_p))
+    ctypes.CFUNCTYPE(None, ctypes.c_void_p)(packed)(ctypes.cast(slots, ctypes.c_void_p))
+    return result.value

@@ -79,3 +79,21 @@ def test_fp8_is_refused_clearly():
     y = torch.empty(16, dtype=torch.float8_e4m3fn)
     with pytest.raises(CompilationError, match="fp8 types are not supported"):
         _fp8_kernel[(1,)](x, y, BLOCK=16)
+
+
+@triton.jit
+def _assert_kernel(x_ptr, BLOCK: tl.constexpr):
+    x = tl.load(x_ptr + tl.arange(0, BLOCK))
+    tl.device_assert(x > 0, "x must be positive")
+
+
+def test_device_assert_raises_after_the_launch(capfd):
+    good = torch.ones(8)
+    _assert_kernel[(2,)](good, BLOCK=8, debug=True)  # passes: nothing raised
+    bad = torch.ones(8)
+    bad[3] = -1.0
+    with pytest.raises(AssertionError, match="device-side assertion failed"):
+        _assert_kernel[(2,)](bad, BLOCK=8, debug=True)
+    text = capfd.readouterr().out
+    assert "x must be positive" in text and "idx (3)" in text
+    _assert_kernel[(1,)](good, BLOCK=8, debug=True)  # the flag was reset

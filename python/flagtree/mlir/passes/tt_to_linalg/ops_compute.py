@@ -452,6 +452,55 @@ def _print(tr: Translator, op: ir.Operation) -> None:
         index_loops(e, info.shape, body)
 
 
-@lowering("tt.dot_scaled", "tt.elementwise_inline_asm", "tt.assert")
+ASSERT_FLAG = "__flagtree_assert_failed"
+
+
+@lowering("tt.assert")
+def _assert(tr: Translator, op: ir.Operation) -> None:
+    """For each false element: print Triton's message with the program and element index,
+    and set the module's assertion flag; the launcher raises after the launch (a CPU
+    program cannot trap the way a GPU kernel does without killing the process)."""
+    e = tr.e
+    cond = op.operands[0]
+    message = str(op.attributes["message"]).strip('"').replace("%", "%%")
+    loc = op.location
+    where = ""
+    from flagtree.mlir.diagnostics import file_pos
+
+    pos = file_pos(loc, "-")
+    if pos and pos.line:
+        where = f" at {pos}"
+    line = f"Assertion `{message}` failed{where}"
+    tr.module_lines_once.add(f"llvm.mlir.global internal @{ASSERT_FLAG}(0 : i32) "
+                             "{addr_space = 0 : i32} : i32")
+    pid = [(tr.grid[g], "i32") for g in ("pid_x", "pid_y", "pid_z")]
+
+    def fail(indices: list[str]) -> None:
+        idx = [(e.op(f"arith.index_cast {i} : index to i32", "ix"), "i32") for i in indices]
+        fmt = "pid (%d, %d, %d)" + (" idx (" + ", ".join(["%d"] * len(indices)) + ")"
+                                      if indices else "") + " " + line + "\n"
+        _printf(tr, fmt, pid + idx)
+        flag = e.op(f"llvm.mlir.addressof @{ASSERT_FLAG} : !llvm.ptr", "flag")
+        e.op(f"llvm.store {e.const('1', 'i32')}, {flag} : i32, !llvm.ptr", results=0)
+
+    info = tensor_info(cond.type)
+    if info is None:
+        bad = e.op(f"arith.xori {e.get(cond)}, {e.const('1', 'i1')} : i1", "bad")
+        with e.block(f"scf.if {bad} {{", "}"):
+            fail([])
+        return
+    ct = type_text(cond.type)
+
+    def body(indices: list[str], acc) -> None:
+        b = e.op(f"tensor.extract {e.get(cond)}[{', '.join(indices)}] : {ct}", "c")
+        ok = e.op(f"arith.trunci {b} : i8 to i1", "ok")
+        bad = e.op(f"arith.xori {ok}, {e.const('1', 'i1')} : i1", "bad")
+        with e.block(f"scf.if {bad} {{", "}"):
+            fail(indices)
+
+    index_loops(e, info.shape, body)
+
+
+@lowering("tt.dot_scaled", "tt.elementwise_inline_asm")
 def _unsupported(tr: Translator, op: ir.Operation) -> None:
     raise LoweringError(f"'{op.name}' is not supported by the CPU lowering yet", op)
