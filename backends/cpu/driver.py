@@ -99,6 +99,21 @@ def _runtime_arguments(signature: dict) -> tuple[list[tuple[int, ...]], str]:
     return paths, "".join(kinds)
 
 
+def _descriptor_expander(signature: dict) -> Callable[[tuple], tuple]:
+    """Arguments with each host `TensorDescriptor` replaced by its decomposed fields (as
+    Triton's own launchers do for GPUs without descriptor hardware)."""
+    from triton.backends.driver import decompose_descriptor, wrap_handle_tensordesc_impl
+
+    def identity(*args):
+        return args[-1]
+
+    wrapped = wrap_handle_tensordesc_impl(identity, signature, [],
+                                          lambda arg, meta, _: decompose_descriptor(arg))
+    if wrapped is identity:
+        return lambda args: args
+    return lambda args: tuple(wrapped(args))
+
+
 def _selector(paths: list[tuple[int, ...]]) -> Callable[[tuple], tuple]:
     """A function picking the runtime arguments at `paths` out of a launch's arguments."""
     if all(len(path) == 1 for path in paths):
@@ -122,10 +137,16 @@ class CPULauncher:
     (constexprs included, tuples unflattened); it passes the runtime ones to the kernel ABI."""
 
     def __init__(self, src: Any, metadata: Any) -> None:
+        from triton.backends.driver import expand_signature
+
         self.signature = dict(src.signature)
-        paths, self.kinds = _runtime_arguments(self.signature)
+        # Host-side tensor descriptors arrive decomposed (base, shape, strides, flags, ...),
+        # the form the kernel takes after Triton's descriptor-to-pointer rewrite.
+        expanded = expand_signature(self.signature.values(), None, "")
+        paths, self.kinds = _runtime_arguments(dict(enumerate(expanded)))
         self._select = _selector(paths)
         self._launch = _launcher_module().launch
+        self._expand = _descriptor_expander(self.signature)
 
     def __call__(self, gridX, gridY, gridZ, stream, function, kernel_metadata, launch_metadata,
                  launch_enter_hook, launch_exit_hook, *args) -> None:
@@ -133,7 +154,7 @@ class CPULauncher:
             raise TypeError(f"kernel takes {len(self.signature)} arguments, got {len(args)}")
         if launch_enter_hook is not None:
             launch_enter_hook(launch_metadata)
-        self._launch(function, (gridX, gridY, gridZ), self.kinds, self._select(args),
+        self._launch(function, (gridX, gridY, gridZ), self.kinds, self._select(self._expand(args)),
                      knobs.cpu.num_threads)
         if launch_exit_hook is not None:
             launch_exit_hook(launch_metadata)

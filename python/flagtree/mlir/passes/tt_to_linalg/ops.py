@@ -243,13 +243,15 @@ def _elementwise_body(tr: Translator, op: ir.Operation, body) -> None:
     name = e.fresh("ew")
     in_list = ", ".join(e.get(v) for v in ins)
     in_types = ", ".join(type_text(v.type) for v in ins)
-    maps = ", ".join([ident] * (len(ins) + 1))
+    scalar_map = f"affine_map<({dims}) -> ()>"
+    maps = ", ".join([ident if tensor_info(v.type) else scalar_map for v in ins] + [ident])
     iters = ", ".join(['"parallel"'] * rank)
     header = (f"{name} = linalg.generic {{indexing_maps = [{maps}], iterator_types = [{iters}]}} "
               f"ins({in_list} : {in_types}) outs({empty} : {out}) {{")
     with e.block(header, "} -> " + out + " " + e.loc):
         args = [e.fresh("s") for _ in ins]
-        sig = ", ".join(f"{a}: {elem_text(element_type(v.type))}" for a, v in zip(args, ins))
+        sig = ", ".join(f"{a}: {elem_text(element_type(v.type)) if tensor_info(v.type) else type_text(v.type)}"
+                        for a, v in zip(args, ins))
         with e.dedent():
             e.line(f"^bb0({sig}, %out: {elem_text(res.element)}):")
         value = body(args)

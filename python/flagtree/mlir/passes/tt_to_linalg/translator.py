@@ -320,7 +320,10 @@ class Translator:
         empties = [self.destination(ins, t) for t in outs]
         name = e.fresh("ew")
         lhs = f"{name}:{len(outs)}" if len(outs) > 1 else name
-        maps = ", ".join([ident] * (len(ins) + len(outs)))
+        # Scalar operands (e.g. the condition of a select over tiles) are broadcast.
+        scalar_map = f"affine_map<({dims}) -> ()>"
+        maps = ", ".join([ident if tensor_info(v.type) else scalar_map for v in ins]
+                         + [ident] * len(outs))
         iters = ", ".join(['"parallel"'] * rank)
         header = (f"{lhs} = linalg.generic {{indexing_maps = [{maps}], iterator_types = [{iters}]}} "
                   f"ins({', '.join(e.get(v) for v in ins)} : {', '.join(type_text(v.type) for v in ins)}) "
@@ -328,11 +331,13 @@ class Translator:
         with e.block(header, "} -> " + ", ".join(outs) + " " + e.loc):
             args = [e.fresh("s") for _ in ins]
             outs_args = [e.fresh("o") for _ in outs]
-            sig = [f"{a}: {elem_text(element_type(v.type))}" for a, v in zip(args, ins)]
+            sig = [f"{a}: {elem_text(element_type(v.type)) if tensor_info(v.type) else type_text(v.type)}"
+                   for a, v in zip(args, ins)]
             sig += [f"{a}: {elem_text(element_type(r.type))}" for a, r in zip(outs_args, op.results)]
             with e.dedent():
                 e.line(f"^bb0({', '.join(sig)}):")
-            scalars = [self.to_scalar(a, element_type(v.type)) for a, v in zip(args, ins)]
+            scalars = [self.to_scalar(a, element_type(v.type)) if tensor_info(v.type) else a
+                       for a, v in zip(args, ins)]
             in_types = ", ".join(str(element_type(v.type)) for v in ins)
             out_types = ", ".join(str(element_type(r.type)) for r in op.results)
             attrs = _attr_dict(op)
