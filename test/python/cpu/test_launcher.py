@@ -343,7 +343,7 @@ def test_launcher_expands_host_tensor_descriptors():
     # A descriptor reaches the kernel decomposed, as after Triton's descriptor-to-pointer
     # rewrite: base, shape and strides (i64), two flags, then shape (i32) and strides (i64).
     assert launcher_for({"x": "*fp32", "desc": "tensordesc<f32[16, 16]>"}).kinds == "ppllllbbiill"
-    assert launcher_for({"pair": ("i32", "tensordesc<f16[8]>")}).kinds == "iplbbil"
+    assert launcher_for({"pair": ("i32", "tensordesc<f16[8]>")}).kinds == "ipllbbil"
 
 
 def test_launcher_runs_a_kernel_like_compiled_kernel_run(kernels):
