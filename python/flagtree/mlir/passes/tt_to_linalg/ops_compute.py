@@ -504,3 +504,201 @@ def _assert(tr: Translator, op: ir.Operation) -> None:
 @lowering("tt.dot_scaled", "tt.elementwise_inline_asm")
 def _unsupported(tr: Translator, op: ir.Operation) -> None:
     raise LoweringError(f"'{op.name}' is not supported by the CPU lowering yet", op)
+
+
+# -- map_elementwise, atomic load/store/poll, grid dependencies -------------------------------
+
+
+@lowering("tt.map_elementwise")
+def _map_elementwise(tr: Translator, op: ir.Operation) -> None:
+    """Apply the scalar region to `pack` consecutive elements at a time; the region (which may
+    branch) runs inside an scf.execute_region."""
+    e = tr.e
+    srcs = list(op.operands)
+    pack = int(str(op.attributes["pack"]).split(":")[0])
+    info = tensor_info(op.results[0].type)
+    n = info.numel
+    src_types = [element_type(v.type) for v in srcs]
+    res_types = [element_type(r.type) for r in op.results]
+    flats = [flatten(e, e.get(v), info.shape, elem_text(t)) for v, t in zip(srcs, src_types)]
+    flat_ts = [tensor_text((n,), elem_text(t)) for t in res_types]
+    src_flat_ts = [tensor_text((n,), elem_text(t)) for t in src_types]
+    inits = [e.empty(t) for t in flat_ts]
+    region = op.regions[0]
+    entry = region.blocks[0]
+    with element_loop(e, n // pack, list(zip(inits, flat_ts))) as (i, accs):
+        results = e.last_loop
+        base = e.op(f"arith.muli {i}, {e.index(pack)} : index", "b")
+        idx = [e.op(f"arith.addi {base}, {e.index(k)} : index", "k") for k in range(pack)]
+        for s, (flat, ft, st) in enumerate(zip(flats, src_flat_ts, src_types)):
+            for k in range(pack):
+                x = e.op(f"tensor.extract {flat}[{idx[k]}] : {ft}", "x")
+                e.bind(entry.arguments[s * pack + k], tr.to_scalar(x, st))
+        out_types = [scalar_text(t) for t in res_types for _ in range(pack)]
+        name = e.fresh("map")
+        count = len(out_types)
+        lhs = f"{name}:{count}" if count > 1 else name
+        e.line(f"{lhs} = scf.execute_region -> ({', '.join(out_types)}) {{")
+        e._indent += 1
+        tr.region_blocks(region, entry_args_bound=True)
+        e._indent -= 1
+        e.line("}")
+        vals = [name] if count == 1 else [f"{name}#{j}" for j in range(count)]
+        new_accs = []
+        for r, (acc, ft, rt) in enumerate(zip(accs, flat_ts, res_types)):
+            for k in range(pack):
+                v = tr.to_element(vals[r * pack + k], rt)
+                acc = e.op(f"tensor.insert {v} into {acc}[{idx[k]}] : {ft}", "ins")
+            new_accs.append(acc)
+        e.line(f"scf.yield {', '.join(new_accs)} : {', '.join(flat_ts)}")
+    outs = [results] if len(flat_ts) == 1 else [f"{results}#{k}" for k in range(len(flat_ts))]
+    for k, res in enumerate(op.results):
+        e.bind(res, unflatten(e, outs[k], info.shape, elem_text(res_types[k])))
+
+
+@lowering("tt.map_elementwise.return")
+def _map_return(tr: Translator, op: ir.Operation) -> None:
+    vals = [tr.e.get(v) for v in op.operands]
+    types = [scalar_text(v.type) for v in op.operands]
+    tr.e.op(f"scf.yield {', '.join(vals)} : {', '.join(types)}" if vals else "scf.yield",
+            results=0)
+
+
+_LOAD_ORDER = {"1": "monotonic", "2": "acquire", "3": "monotonic", "4": "acquire"}
+_STORE_ORDER = {"1": "monotonic", "2": "monotonic", "3": "release", "4": "release"}
+
+
+def _sem(op: ir.Operation) -> str:
+    return str(op.attributes["sem"]).split(":")[0].strip()
+
+
+def _align(elem: str) -> int:
+    return {"i1": 1, "i8": 1, "i16": 2, "f16": 2, "bf16": 2, "i32": 4, "f32": 4}.get(elem, 8)
+
+
+def _per_element(tr: Translator, ptr, mask, value_tile, elem: str, shape, emit) -> None:
+    """Run `emit(ptr, value or None, mask bit or None)` for every element of a pointer tile."""
+    e = tr.e
+    n = 1
+    for d in shape:
+        n *= d
+    ptrs = flatten(e, e.get(ptr), shape, "i64")
+    masks = flatten(e, e.get(mask), shape, "i8") if mask is not None else None
+    vals = flatten(e, e.get(value_tile), shape, elem) if value_tile is not None else None
+    with element_loop(e, n) as (i, _):
+        a = e.op(f"tensor.extract {ptrs}[{i}] : {tensor_text((n,), 'i64')}", "a")
+        p = e.op(f"llvm.inttoptr {a} : i64 to !llvm.ptr", "p")
+        m = None
+        if masks is not None:
+            mb = e.op(f"tensor.extract {masks}[{i}] : {tensor_text((n,), 'i8')}", "mb")
+            m = e.op(f"arith.trunci {mb} : i8 to i1", "m")
+        v = e.op(f"tensor.extract {vals}[{i}] : {tensor_text((n,), elem)}", "v") if vals else None
+        emit(p, v, m)
+
+
+@lowering("tt.atomic_store")
+def _atomic_store(tr: Translator, op: ir.Operation) -> None:
+    e = tr.e
+    operands = list(op.operands)
+    ptr, val = operands[0], operands[1]
+    mask = operands[2] if len(operands) > 2 else None
+    elem = elem_text(element_type(val.type))
+    order = _STORE_ORDER[_sem(op)]
+
+    def emit(p: str, v: str, m: str | None) -> None:
+        store = f"llvm.store {v}, {p} atomic {order} {{alignment = {_align(elem)} : i64}} : {elem}, !llvm.ptr"
+        if m is None:
+            e.op(store, results=0)
+        else:
+            with e.block(f"scf.if {m} {{", "}"):
+                e.op(store, results=0)
+
+    info = tensor_info(val.type)
+    if info is None:
+        emit(e.get(ptr), e.get(val), e.get(mask) if mask is not None else None)
+        return
+    _per_element(tr, ptr, mask, val, elem, info.shape, emit)
+
+
+def _atomic_load_scalar(tr: Translator, p: str, elem: str, order: str) -> str:
+    return tr.e.op(f"llvm.load {p} atomic {order} {{alignment = {_align(elem)} : i64}} : "
+                   f"!llvm.ptr -> {elem}", "ld")
+
+
+@lowering("tt.atomic_load")
+def _atomic_load(tr: Translator, op: ir.Operation) -> None:
+    e = tr.e
+    operands = list(op.operands)
+    ptr = operands[0]
+    mask = operands[1] if len(operands) > 1 else None
+    elem = elem_text(element_type(op.results[0].type))
+    order = _LOAD_ORDER[_sem(op)]
+    info = tensor_info(op.results[0].type)
+    if info is None:
+        p = e.get(ptr)
+        if mask is None:
+            e.bind(op.results[0], _atomic_load_scalar(tr, p, elem, order))
+            return
+        name = e.fresh("ld")
+        with e.block(f"{name} = scf.if {e.get(mask)} -> ({elem}) {{", "}"):
+            e.line(f"scf.yield {_atomic_load_scalar(tr, p, elem, order)} : {elem}")
+            with e.dedent():
+                e.line("} else {")
+            e.line(f"scf.yield {e.const('0', elem) if not elem.startswith(('f', 'bf')) else e.const('0.0', elem)} : {elem}")
+        e.bind(op.results[0], name)
+        return
+    n = info.numel
+    flat_t = tensor_text((n,), elem)
+    ptrs = flatten(e, e.get(ptr), info.shape, "i64")
+    masks = flatten(e, e.get(mask), info.shape, "i8") if mask is not None else None
+    zero = e.const("0.0" if elem.startswith(("f", "bf")) else "0", elem)
+    with element_loop(e, n, [(e.empty(flat_t), flat_t)]) as (i, (acc,)):
+        a = e.op(f"tensor.extract {ptrs}[{i}] : {tensor_text((n,), 'i64')}", "a")
+        p = e.op(f"llvm.inttoptr {a} : i64 to !llvm.ptr", "p")
+        if masks is None:
+            v = _atomic_load_scalar(tr, p, elem, order)
+        else:
+            mb = e.op(f"tensor.extract {masks}[{i}] : {tensor_text((n,), 'i8')}", "mb")
+            m = e.op(f"arith.trunci {mb} : i8 to i1", "m")
+            v = e.fresh("ld")
+            with e.block(f"{v} = scf.if {m} -> ({elem}) {{", "}"):
+                e.line(f"scf.yield {_atomic_load_scalar(tr, p, elem, order)} : {elem}")
+                with e.dedent():
+                    e.line("} else {")
+                e.line(f"scf.yield {zero} : {elem}")
+        e.line(f"scf.yield {e.op(f'tensor.insert {v} into {acc}[{i}] : {flat_t}', 'ins')} : {flat_t}")
+    e.bind(op.results[0], unflatten(e, e.last_loop, info.shape, elem))
+
+
+@lowering("tt.atomic_poll")
+def _atomic_poll(tr: Translator, op: ir.Operation) -> None:
+    """Spin until the location holds `expected` (true) or the timeout passes (false). Without
+    a clock, the timeout counts polls (one per nanosecond of timeout, at least)."""
+    e = tr.e
+    operands = list(op.operands)
+    ptr, expected = operands[0], operands[1]
+    elem = str(expected.type)
+    order = _LOAD_ORDER[_sem(op)]
+    limit = e.get(operands[2]) if len(operands) > 2 else e.const("9223372036854775807", "i64")
+    name = e.fresh("poll")
+    zero = e.const("0", "i64")
+    with e.block(f"{name}:2 = scf.while (%pn = {zero}) : (i64) -> (i64, i1) {{", "} " + e.loc):
+        v = _atomic_load_scalar(tr, e.get(ptr), elem, order)
+        seen = e.op(f"arith.cmpi eq, {v}, {e.get(expected)} : {elem}", "seen")
+        more = e.op(f"arith.cmpi slt, %pn, {limit} : i64", "more")
+        waiting = e.op(f"arith.xori {seen}, {e.const('1', 'i1')} : i1", "w")
+        go = e.op(f"arith.andi {waiting}, {more} : i1", "go")
+        e.line(f"scf.condition({go}) %pn, {seen} : i64, i1")
+        with e.dedent():
+            e.line("} do {")
+            e.line("^bb0(%pi: i64, %ps: i1):")
+        one = e.const("1", "i64")
+        step = e.op(f"arith.addi %pi, {one} : i64", "next")
+        e.line(f"scf.yield {step} : i64")
+    e.bind(op.results[0], f"{name}#1")
+
+
+@lowering("tt.grid_dependency_wait", "tt.grid_dependency_launch_dependents")
+def _grid_dependency(tr: Translator, op: ir.Operation) -> None:
+    """Programmatic dependent launch orders grids on one GPU stream; CPU launches are already
+    sequential, so there is nothing to wait for."""
