@@ -89,3 +89,21 @@ func.func @nested(%init: tensor<4x4xf32>, %v: f32) -> tensor<4x4xf32> {
   }
   return %r : tensor<4x4xf32>
 }
+
+// A tile that is still read after the op computing its next value is not overwritten in
+// place: the next value is copied in at the end of the iteration.
+// CHECK-LABEL: func.func @read_after
+// CHECK: scf.for %{{.*}} iter_args(%[[T:.*]] = %{{.*}}) -> (tensor<8xf32>)
+// CHECK: %[[NEXT:.*]] = arith.maxnumf %[[T]], %{{.*}} : tensor<8xf32>
+// CHECK: arith.subf %[[T]], %[[NEXT]]
+// CHECK: linalg.copy ins(%[[NEXT]] : tensor<8xf32>) outs(%[[T]] : tensor<8xf32>)
+func.func @read_after(%init: tensor<8xf32>, %x: tensor<8xf32>, %n: index) -> tensor<8xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%t = %init) -> (tensor<8xf32>) {
+    %next = arith.maxnumf %t, %x : tensor<8xf32>
+    %d = arith.subf %t, %next : tensor<8xf32>
+    scf.yield %next : tensor<8xf32>
+  }
+  return %r : tensor<8xf32>
+}

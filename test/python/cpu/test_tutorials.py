@@ -267,3 +267,45 @@ def test_low_memory_dropout():
     kept = out1 != 0
     torch.testing.assert_close(out1[kept], x[kept] / (1 - p))
     assert abs(kept.float().mean().item() - (1 - p)) < 0.03
+
+
+@triton.jit
+def _attention_fwd(Q, K, V, Out, seq_len, scale, D: tl.constexpr, BLOCK_M: tl.constexpr,
+                   BLOCK_N: tl.constexpr):
+    # Online-softmax attention (one head): running max, running sum and a rescaled
+    # accumulator carried through the loop over key/value blocks.
+    start_m = tl.program_id(0) * BLOCK_M
+    offs_m = start_m + tl.arange(0, BLOCK_M)
+    offs_d = tl.arange(0, D)
+    q = tl.load(Q + offs_m[:, None] * D + offs_d[None, :], mask=offs_m[:, None] < seq_len,
+                other=0.0)
+    m_i = tl.full((BLOCK_M,), -float("inf"), tl.float32)
+    l_i = tl.zeros((BLOCK_M,), tl.float32)
+    acc = tl.zeros((BLOCK_M, D), tl.float32)
+    for start_n in range(0, seq_len, BLOCK_N):
+        offs_n = start_n + tl.arange(0, BLOCK_N)
+        kv_mask = offs_n[:, None] < seq_len
+        k = tl.load(K + offs_n[:, None] * D + offs_d[None, :], mask=kv_mask, other=0.0)
+        qk = tl.dot(q, tl.trans(k)) * scale
+        qk = tl.where(offs_n[None, :] < seq_len, qk, -float("inf"))
+        m_ij = tl.maximum(m_i, tl.max(qk, axis=1))
+        p = tl.exp(qk - m_ij[:, None])
+        alpha = tl.exp(m_i - m_ij)
+        l_i = l_i * alpha + tl.sum(p, axis=1)
+        v = tl.load(V + offs_n[:, None] * D + offs_d[None, :], mask=kv_mask, other=0.0)
+        acc = acc * alpha[:, None] + tl.dot(p, v)
+        m_i = m_ij
+    tl.store(Out + offs_m[:, None] * D + offs_d[None, :], acc / l_i[:, None],
+             mask=offs_m[:, None] < seq_len)
+
+
+@pytest.mark.parametrize("seq_len", [64, 100])
+def test_attention_forward_online_softmax(seq_len):
+    d = 32
+    q, k, v = (torch.randn(seq_len, d) for _ in range(3))
+    out = torch.empty(seq_len, d)
+    scale = d ** -0.5
+    _attention_fwd[(triton.cdiv(seq_len, 32),)](q, k, v, out, seq_len, scale, D=d, BLOCK_M=32,
+                                                BLOCK_N=16)
+    ref = torch.softmax((q @ k.T) * scale, dim=1) @ v
+    torch.testing.assert_close(out, ref, rtol=1e-4, atol=1e-4)

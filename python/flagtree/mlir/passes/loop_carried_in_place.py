@@ -72,6 +72,23 @@ def _copy_into(terminator: ir.Operation, k: int, target: ir.Value) -> None:
     terminator.operands[k] = copy.results[0]
 
 
+def _read_after(value: ir.Value, op: ir.Operation) -> bool:
+    """Whether `value` is used by an operation after `op` in `op`'s block (uses nested in
+    later operations count; so do uses by the block's terminator)."""
+    block = op.block
+    order = {o.operation: i for i, o in enumerate(block.operations)}
+    position = order[op]
+    for use in value.uses:
+        user = use.owner
+        user = user.operation if isinstance(user, ir.OpView) else user
+        while user is not None and user not in order:
+            parent = user.parent
+            user = parent.operation if isinstance(parent, ir.OpView) else parent
+        if user is not None and order[user] > position and user != list(order)[-1]:
+            return True
+    return False
+
+
 def _fix_terminator(terminator: ir.Operation, targets: list[ir.Value]) -> None:
     for k, value in enumerate(terminator.operands):
         if k >= len(targets) or not isinstance(value.type, ir.RankedTensorType):
@@ -80,9 +97,12 @@ def _fix_terminator(terminator: ir.Operation, targets: list[ir.Value]) -> None:
         if target.type != value.type:
             continue
         owner = _defining_op(value)
-        if owner is not None:
+        # Writing into the iteration argument is only safe once nothing reads it any more.
+        late_reader = owner is not None and owner.block == terminator.block and \
+            _read_after(target, owner)
+        if owner is not None and not late_reader:
             _retarget(owner, target)
-        if not _in_place(value, target):
+        if late_reader or not _in_place(value, target):
             _copy_into(terminator, k, target)
 
 
