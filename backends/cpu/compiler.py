@@ -9,6 +9,7 @@ import contextlib
 import functools
 import hashlib
 import platform
+import sys
 from dataclasses import dataclass, fields
 from pathlib import Path
 from types import SimpleNamespace
@@ -168,9 +169,26 @@ class CPUBackend(BaseBackend):
     def add_stages(self, stages: dict, options: CPUOptions, language: Language) -> None:
         if language != Language.TRITON:
             raise NotImplementedError("the cpu backend compiles Triton (not Gluon) kernels")
-        stages["ttir"] = lambda src, metadata: self.make_ttir(src, metadata, options)
-        stages["linalg"] = lambda src, metadata: self.make_linalg(src, metadata, options)
-        stages["llmlir"] = lambda src, metadata: self.make_llmlir(src, metadata, options)
+        stages["ttir"] = _dumped("ttir", lambda src, metadata: self.make_ttir(src, metadata, options))
+        stages["linalg"] = _dumped("linalg",
+                                   lambda src, metadata: self.make_linalg(src, metadata, options))
+        stages["llmlir"] = _dumped("llmlir",
+                                   lambda src, metadata: self.make_llmlir(src, metadata, options))
+
+
+def _dumped(stage: str, fn):
+    """`fn`, printing its output IR to stderr when FLAGTREE_DUMP_IR is set."""
+
+    def run(src, metadata):
+        out = fn(src, metadata)
+        from flagtree import knobs
+
+        if knobs.compile.dump_ir:
+            print(f"// -----// flagtree cpu: IR after stage '{stage}' //----- //\n{out}",
+                  file=sys.stderr, flush=True)
+        return out
+
+    return run
 
 
 @contextlib.contextmanager

@@ -97,3 +97,15 @@ def test_device_assert_raises_after_the_launch(capfd):
     text = capfd.readouterr().out
     assert "x must be positive" in text and "idx (3)" in text
     _assert_kernel[(1,)](good, BLOCK=8, debug=True)  # the flag was reset
+
+
+def test_dump_ir_knob_prints_every_stage(capfd, tmp_path, monkeypatch):
+    from flagtree import knobs
+
+    monkeypatch.setenv("TRITON_CACHE_DIR", str(tmp_path))  # compile afresh
+    with knobs.compile.scope():
+        knobs.compile.dump_ir = True
+        _range_kernel[(1,)](torch.zeros(16), BLOCK=16)
+    err = capfd.readouterr().err
+    for stage in ("ttir", "linalg", "llmlir"):
+        assert f"IR after stage '{stage}'" in err
