@@ -14,7 +14,7 @@ from flagtree.mlir.passes.tt_to_linalg.helpers import (
     reshape,
     unflatten,
 )
-from flagtree.mlir.passes.tt_to_linalg import structured
+from flagtree.mlir.passes.tt_to_linalg import fusion, structured
 from flagtree.mlir.passes.tt_to_linalg.translator import Translator, lowering
 from flagtree.mlir.passes.tt_to_linalg.types import (
     LoweringError,
@@ -600,7 +600,8 @@ def _structured_store(tr: Translator, tile, info, elem: str, val, mask) -> None:
             if mask is not None and mask in tr.mask_tiles else None)
     if full is not None:
         with e.block(f"scf.if {full} {{", "}"):
-            _structured_store_nest(tr, tile, info, elem, val, None)
+            # The whole tile is inside the mask: so are loads under the same mask.
+            _structured_store_nest(tr, tile, info, elem, val, None, known_true=mask)
             with e.dedent():
                 e.line("} else {")
             _structured_store_nest(tr, tile, info, elem, val, mask)
@@ -608,15 +609,16 @@ def _structured_store(tr: Translator, tile, info, elem: str, val, mask) -> None:
     _structured_store_nest(tr, tile, info, elem, val, mask)
 
 
-def _structured_store_nest(tr: Translator, tile, info, elem: str, val, mask) -> None:
+def _structured_store_nest(tr: Translator, tile, info, elem: str, val, mask,
+                           known_true=None) -> None:
     e = tr.e
-    val_t = tensor_text(info.shape, elem)
     mask_t = tensor_text(info.shape, "i8")
 
+    inliner = fusion.Inliner(tr, tr.current_op, known_true)
+
     def body(indices: list[str], acc: None) -> None:
-        ix = ", ".join(indices)
         p = _element_address(tr, tile, indices)
-        v = e.op(f"tensor.extract {e.get(val)}[{ix}] : {val_t}", "v")
+        v = tr.to_element(inliner.at(val, indices), element_type(val.type))
         if mask is None:
             e.op(f"llvm.store {v}, {p} : {elem}, !llvm.ptr", results=0)
             return

@@ -167,6 +167,7 @@ class Translator:
         structured.analyze(self, op)
 
     def emit(self, op: ir.Operation) -> None:
+        self.current_op = op
         self.e.loc = str(op.location)
         if op.name.startswith("tt.") or op.name.startswith("ttg."):
             fn = LOWERINGS.get(op.name)
@@ -254,6 +255,33 @@ class Translator:
                 tile.base, tile.elem, structured.Affine(final, tile.offset.strides))
         return True
 
+    def scalar_op(self, op: ir.Operation, scalars: list[str]) -> list[str]:
+        """Emit arith/math `op` on scalar operands (its element types); return the results.
+        Integer division never traps; half-precision math is computed in f32."""
+        e = self.e
+        ins = list(op.operands)
+        in_types = ", ".join(str(element_type(v.type)) for v in ins)
+        out_types = ", ".join(str(element_type(r.type)) for r in op.results)
+        count = len(op.results)
+        attrs = _attr_dict(op)
+        if op.name in _INT_DIVISIONS:
+            return [self.safe_division(op, scalars, out_types)]
+        if op.name.startswith("math.") and out_types in ("f16", "bf16") and count == 1:
+            # Computed in f32 and rounded once (LLVM would otherwise need compiler-rt or libm
+            # variants the JIT does not have).
+            wide = [e.op(f"arith.extf {x} : {out_types} to f32", "w")
+                    if str(element_type(v.type)) == out_types else x for x, v in zip(scalars, ins)]
+            wide_in = ", ".join("f32" if str(element_type(v.type)) == out_types
+                                else str(element_type(v.type)) for v in ins)
+            r = e.fresh("x")
+            e.line(f'{r} = "{op.name}"({", ".join(wide)}) {attrs} : ({wide_in}) -> (f32) {e.loc}')
+            return [e.op(f"arith.truncf {r} : f32 to {out_types}", "h")]
+        r = e.fresh("x")
+        rl = f"{r}:{count}" if count > 1 else r
+        e.line(f'{rl} = "{op.name}"({", ".join(scalars)}) {attrs} : ({in_types}) -> '
+               f'({out_types}) {e.loc}')
+        return [r] if count == 1 else [f"{r}#{k}" for k in range(count)]
+
     def safe_division(self, op: ir.Operation, operands: list[str], t: str) -> str:
         """Integer division that never traps: x86 raises SIGFPE on a zero divisor (masked-off
         lanes hold zeros) and on INT_MIN / -1, where GPUs just produce a value. A zero
@@ -338,28 +366,7 @@ class Translator:
                 e.line(f"^bb0({', '.join(sig)}):")
             scalars = [self.to_scalar(a, element_type(v.type)) if tensor_info(v.type) else a
                        for a, v in zip(args, ins)]
-            in_types = ", ".join(str(element_type(v.type)) for v in ins)
-            out_types = ", ".join(str(element_type(r.type)) for r in op.results)
-            attrs = _attr_dict(op)
-            if op.name in _INT_DIVISIONS:
-                results = [self.safe_division(op, scalars, out_types)]
-            elif op.name.startswith("math.") and out_types in ("f16", "bf16") and len(outs) == 1:
-                # Half-precision math is computed in f32 and rounded once (LLVM would
-                # otherwise need compiler-rt or libm variants the JIT does not have).
-                wide = [e.op(f"arith.extf {x} : {out_types} to f32", "w")
-                        if str(element_type(v.type)) == out_types else x
-                        for x, v in zip(scalars, ins)]
-                wide_in = ", ".join("f32" if str(element_type(v.type)) == out_types
-                                    else str(element_type(v.type)) for v in ins)
-                r = e.fresh("x")
-                e.line(f'{r} = "{op.name}"({", ".join(wide)}) {attrs} : ({wide_in}) -> (f32) {e.loc}')
-                results = [e.op(f"arith.truncf {r} : f32 to {out_types}", "h")]
-            else:
-                r = e.fresh("x")
-                rl = f"{r}:{len(outs)}" if len(outs) > 1 else r
-                e.line(f'{rl} = "{op.name}"({", ".join(scalars)}) {attrs} : ({in_types}) -> '
-                       f'({out_types}) {e.loc}')
-                results = [r] if len(outs) == 1 else [f"{r}#{k}" for k in range(len(outs))]
+            results = self.scalar_op(op, scalars)
             stored = [self.to_element(v, element_type(res_.type)) for v, res_ in zip(results, op.results)]
             e.line(f"linalg.yield {', '.join(stored)} : {', '.join(elem_text(element_type(x.type)) for x in op.results)}")
         for k, r_ in enumerate(op.results):
