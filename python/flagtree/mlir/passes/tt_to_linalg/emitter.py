@@ -20,6 +20,8 @@ class Emitter:
         self._count = 0
         self._indent = 1
         self.loc = "loc(unknown)"
+        # Result name of the loop most recently opened by helpers.element_loop.
+        self.last_loop = ""
 
     # -- names ----------------------------------------------------------------
     def fresh(self, hint: str = "v") -> str:

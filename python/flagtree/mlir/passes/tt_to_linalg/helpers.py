@@ -63,7 +63,7 @@ def element_loop(e: Emitter, n: int, carried: list[tuple[str, str]] | None = Non
         iters = f" iter_args({inits}) -> ({types})"
     res = e.fresh("loop")
     lhs = (f"{res}:{len(carried)} = " if len(carried) > 1 else f"{res} = ") if carried else ""
-    e.last_loop = res  # type: ignore[attr-defined]
+    e.last_loop = res
     with e.block(f"{lhs}scf.for {i} = {c0} to {cn} step {c1}{iters} {{", "} " + e.loc):
         yield i, names
 
