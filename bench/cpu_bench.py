@@ -51,13 +51,13 @@ def make_cases(quick: bool):
         return torch.randn(n), torch.randn(n), torch.empty(n)
 
     def add_triton(x, y, out):
-        add_kernel[(triton.cdiv(n, 4096),)](x, y, out, n, BLOCK=4096)
+        add_kernel[(triton.cdiv(n, 4096),)](x, y, out, n, BLOCK_SIZE=4096)
 
     def sm_inputs():
         return torch.randn(rows, cols), torch.empty(rows, cols)
 
     def sm_triton(x, y):
-        softmax_kernel[(rows,)](y, x, x.stride(0), y.stride(0), cols, BLOCK=cols)
+        softmax_kernel[(rows,)](y, x, x.stride(0), y.stride(0), cols, BLOCK_SIZE=cols)
 
     def ln_inputs():
         return torch.randn(rows, cols), torch.empty(rows, cols), torch.rand(cols), torch.rand(cols)
@@ -134,7 +134,7 @@ def launch_overhead() -> float:
     from kernels import add_kernel
 
     x = torch.zeros(16)
-    fn = lambda: add_kernel[(1,)](x, x, x, 16, BLOCK=16)  # noqa: E731
+    fn = lambda: add_kernel[(1,)](x, x, x, 16, BLOCK_SIZE=16)  # noqa: E731
     fn()
     reps = 2000
     t0 = time.perf_counter()
@@ -149,7 +149,7 @@ def cold_compile() -> float:
         "import time, torch, sys; sys.path.insert(0, %r)\n"
         "from kernels import add_kernel\n"
         "x = torch.zeros(1024)\n"
-        "t0 = time.perf_counter(); add_kernel.warmup(x, x, x, 1024, BLOCK=1024, grid=(1,))\n"
+        "t0 = time.perf_counter(); add_kernel.warmup(x, x, x, 1024, BLOCK_SIZE=1024, grid=(1,))\n"
         "print(time.perf_counter() - t0)\n" % HERE
     )
     with tempfile.TemporaryDirectory() as cache:

@@ -1,31 +1,13 @@
 """The kernels `bench/cpu_bench.py` measures, written as in Triton's tutorials.
 
-Imported both by the benchmark and by its Triton-interpreter worker process.
+Vector add and softmax are flagtree's sample kernels; imported by the benchmark and its
+Triton-interpreter worker process alike.
 """
 
 import triton
 import triton.language as tl
 
-
-@triton.jit
-def add_kernel(x_ptr, y_ptr, out_ptr, n, BLOCK: tl.constexpr):
-    pid = tl.program_id(0)
-    offs = pid * BLOCK + tl.arange(0, BLOCK)
-    mask = offs < n
-    x = tl.load(x_ptr + offs, mask=mask)
-    y = tl.load(y_ptr + offs, mask=mask)
-    tl.store(out_ptr + offs, x + y, mask=mask)
-
-
-@triton.jit
-def softmax_kernel(out_ptr, in_ptr, in_stride, out_stride, n_cols, BLOCK: tl.constexpr):
-    row = tl.program_id(0)
-    cols = tl.arange(0, BLOCK)
-    mask = cols < n_cols
-    x = tl.load(in_ptr + row * in_stride + cols, mask=mask, other=-float("inf"))
-    x = x - tl.max(x, axis=0)
-    num = tl.exp(x)
-    tl.store(out_ptr + row * out_stride + cols, num / tl.sum(num, axis=0), mask=mask)
+from flagtree.samples.kernels import add_kernel, softmax_kernel  # noqa: F401
 
 
 @triton.jit
