@@ -53,7 +53,7 @@ def add_entry_address(module: ir.Module) -> None:
             f"llvm.func @{ENTRY_ADDRESS}() -> !llvm.ptr {{\n"
             f"  %a = llvm.mlir.addressof @{ENTRY} : !llvm.ptr\n"
             f"  llvm.return %a : !llvm.ptr\n}}")
-    from flagtree.mlir.passes.tt_to_linalg.ops_compute import ASSERT_FLAG
+    from flagtree.mlir.passes.tt_to_linalg.lower_debug import ASSERT_FLAG
 
     has_flag = any(op.operation.name == "llvm.mlir.global"
                    and str(op.operation.attributes["sym_name"]).strip('"') == ASSERT_FLAG

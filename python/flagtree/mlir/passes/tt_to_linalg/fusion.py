@@ -99,7 +99,8 @@ class Inliner:
                 and self._no_writes_between(op))
 
     def _load(self, op: ir.Operation, indices: list[str]) -> str:
-        from flagtree.mlir.passes.tt_to_linalg.ops import _element_address, _guarded_load, _zero
+        from flagtree.mlir.passes.tt_to_linalg.common import _zero
+        from flagtree.mlir.passes.tt_to_linalg.lower_memory import _element_address, _guarded_load
 
         tr, e = self.tr, self.tr.e
         tile = tr.ptr_tiles[op.operands[0]]

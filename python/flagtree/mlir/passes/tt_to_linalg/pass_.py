@@ -8,7 +8,14 @@ from __future__ import annotations
 from mlir import ir
 
 # Importing the op modules registers their lowerings.
-from flagtree.mlir.passes.tt_to_linalg import ops, ops_compute  # noqa: F401
+from flagtree.mlir.passes.tt_to_linalg import (  # noqa: F401
+    lower_debug,
+    lower_dot,
+    lower_elementwise,
+    lower_memory,
+    lower_reductions,
+    lower_shapes,
+)
 from flagtree.mlir.passes.tt_to_linalg.translator import Translator
 from flagtree.mlir.passes.tt_to_linalg.types import LoweringError
 

@@ -82,7 +82,7 @@ class Translator:
         self.affine: dict = {}
         self.ptr_tiles: dict = {}
         self.mask_tiles: dict = {}
-        # Inside reduction combine regions: float ops may be reassociated (see ops_compute).
+        # Inside reduction combine regions: float ops may be reassociated (see lower_reductions).
         self.reassociate = False
 
     def declare(self, name: str, args: list[str], result: str) -> None:
