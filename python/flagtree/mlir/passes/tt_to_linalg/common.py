@@ -14,8 +14,10 @@ def _zero(t: str) -> str:
         return "0.000000e+00"
     return "0"
 
+
 def _bind(tr: Translator, op: ir.Operation, name: str, index: int = 0) -> None:
     tr.e.bind(op.results[index], name)
+
 
 def axis_index(op: ir.Operation) -> int:
     return int(str(op.attributes["axis"]).split(":")[0])

@@ -25,6 +25,7 @@ def _c_string(text: str) -> tuple[str, int]:
     body = "".join(chr(b) if 32 <= b < 127 and chr(b) not in '"\\' else f"\\{b:02X}" for b in data)
     return f'"{body}"', len(data)
 
+
 def _printf(tr: Translator, fmt: str, args: list[tuple[str, str]]) -> None:
     """Call printf(fmt, args...) then fflush(NULL), so output interleaves with Python's."""
     e = tr.e
@@ -41,6 +42,7 @@ def _printf(tr: Translator, fmt: str, args: list[tuple[str, str]]) -> None:
          "pr")
     null = e.op("llvm.mlir.zero : !llvm.ptr", "null")
     e.op(f"llvm.call @fflush({null}) : (!llvm.ptr) -> i32", "fl")
+
 
 def _printable(e, value: str, t: str, signed: bool, hexa: bool) -> tuple[str, str, str]:
     """(printf conversion, value, type) for one scalar (varargs: ints >= 32 bits, doubles)."""
@@ -61,6 +63,7 @@ def _printable(e, value: str, t: str, signed: bool, hexa: bool) -> tuple[str, st
         ext = "extsi" if signed and width > 1 else "extui"
         value = e.op(f"arith.{ext} {value} : {t} to i32", "w")
     return f"%{conv}", value, "i32"
+
 
 @lowering("tt.print")
 def _print(tr: Translator, op: ir.Operation) -> None:
@@ -94,7 +97,9 @@ def _print(tr: Translator, op: ir.Operation) -> None:
 
         index_loops(e, info.shape, body)
 
+
 ASSERT_FLAG = "__flagtree_assert_failed"
+
 
 @lowering("tt.assert")
 def _assert(tr: Translator, op: ir.Operation) -> None:

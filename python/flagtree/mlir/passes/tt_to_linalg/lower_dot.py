@@ -29,6 +29,7 @@ def _promote(e, value: str, src: str, dst: str) -> str:
         return e.op(f"arith.sitofp {value} : {src} to {dst}", "x")
     return e.op(f"arith.extsi {value} : {src} to {dst}", "x")
 
+
 def _convert_tile(tr: Translator, v: ir.Value, src: str, dst: str) -> tuple[str, str]:
     """`v` with elements converted to `dst` (unchanged when already `dst`): name and type."""
     e = tr.e
@@ -44,6 +45,7 @@ def _convert_tile(tr: Translator, v: ir.Value, src: str, dst: str) -> tuple[str,
         return e.op(f"tensor.insert {_promote(e, x, src, dst)} into {acc}[{ix}] : {out_t}", "ins")
 
     return index_loops(e, shape, body, (e.empty(out_t), out_t)), out_t
+
 
 @lowering("tt.dot")
 def _dot(tr: Translator, op: ir.Operation) -> None:
@@ -82,6 +84,7 @@ def _dot(tr: Translator, op: ir.Operation) -> None:
             total = e.op(f"arith.addi %acc, {prod} : {ct}", "s")
         e.line(f"linalg.yield {total} : {ct}")
     e.bind(op.results[0], name)
+
 
 @lowering("tt.dot_scaled", "tt.elementwise_inline_asm")
 def _unsupported(tr: Translator, op: ir.Operation) -> None:

@@ -53,6 +53,7 @@ def _elementwise_body(tr: Translator, op: ir.Operation, body) -> None:
         e.line(f"linalg.yield {value} : {elem_text(res.element)}")
     _bind(tr, op, name)
 
+
 @lowering("tt.addptr")
 def _addptr(tr: Translator, op: ir.Operation) -> None:
     """Scalar pointers step with a GEP; tensors of pointers are i64 addresses."""
@@ -75,6 +76,7 @@ def _addptr(tr: Translator, op: ir.Operation) -> None:
 
     _elementwise_body(tr, op, body)
 
+
 def _ptr_int_cast(tr: Translator, op: ir.Operation, to_ptr: bool) -> None:
     """Pointer <-> i64: free on tensors (already addresses), an LLVM cast on scalars."""
     e = tr.e
@@ -88,13 +90,16 @@ def _ptr_int_cast(tr: Translator, op: ir.Operation, to_ptr: bool) -> None:
         dst = str(op.results[0].type)
         _bind(tr, op, e.op(f"llvm.ptrtoint {e.get(src)} : !llvm.ptr to {dst}", "i"))
 
+
 @lowering("tt.int_to_ptr")
 def _int_to_ptr(tr: Translator, op: ir.Operation) -> None:
     _ptr_int_cast(tr, op, to_ptr=True)
 
+
 @lowering("tt.ptr_to_int")
 def _ptr_to_int(tr: Translator, op: ir.Operation) -> None:
     _ptr_int_cast(tr, op, to_ptr=False)
+
 
 @lowering("tt.bitcast")
 def _bitcast(tr: Translator, op: ir.Operation) -> None:
@@ -107,6 +112,7 @@ def _bitcast(tr: Translator, op: ir.Operation) -> None:
         return
     _elementwise_body(tr, op, lambda a: tr.e.op(f"arith.bitcast {a[0]} : {src} to {dst}", "b"))
 
+
 @lowering("tt.fp_to_fp")
 def _fp_to_fp(tr: Translator, op: ir.Operation) -> None:
     src, dst = element_type(op.operands[0].type), element_type(op.results[0].type)
@@ -114,6 +120,7 @@ def _fp_to_fp(tr: Translator, op: ir.Operation) -> None:
                    and str(op.attributes["rounding"]).split(":")[0].strip() == "0")
     _elementwise_body(tr, op, lambda a: convert_float(tr.e, a[0], str(src), str(dst),
                                                       toward_zero))
+
 
 def convert_float(e, x: str, src: str, dst: str, toward_zero: bool = False) -> str:
     """Float conversion with Triton's semantics on LLVM's CPU support: same-width pairs
@@ -142,8 +149,10 @@ def convert_float(e, x: str, src: str, dst: str, toward_zero: bool = False) -> s
     stepped = e.op(f"arith.bitcast {down} : {it} to {dst}", "f")
     return e.op(f"arith.select {away}, {stepped}, {y} : {dst}", "f")
 
+
 def _float_width_text(t: str) -> int:
     return {"f16": 16, "bf16": 16, "f32": 32, "f64": 64}.get(t, 8)
+
 
 @lowering("tt.clampf")
 def _clampf(tr: Translator, op: ir.Operation) -> None:
@@ -157,15 +166,18 @@ def _clampf(tr: Translator, op: ir.Operation) -> None:
 
     _elementwise_body(tr, op, body)
 
+
 @lowering("tt.precise_sqrt")
 def _sqrt(tr: Translator, op: ir.Operation) -> None:
     t = str(element_type(op.results[0].type))
     _elementwise_body(tr, op, lambda a: tr.e.op(f"math.sqrt {a[0]} : {t}", "f"))
 
+
 @lowering("tt.precise_divf", "tt.approx_divf")
 def _divf(tr: Translator, op: ir.Operation) -> None:
     t = str(element_type(op.results[0].type))
     _elementwise_body(tr, op, lambda a: tr.e.op(f"arith.divf {a[0]}, {a[1]} : {t}", "f"))
+
 
 @lowering("tt.mulhiui")
 def _mulhiui(tr: Translator, op: ir.Operation) -> None:
@@ -176,6 +188,7 @@ def _mulhiui(tr: Translator, op: ir.Operation) -> None:
         return f"{both}#1"
 
     _elementwise_body(tr, op, body)
+
 
 # libdevice-style names (`__nv_expf`, `exp`, ...) that map onto the math dialect.
 _EXTERN_MATH = {
@@ -191,14 +204,17 @@ _EXTERN_MATH = {
     "fmax": "arith.maxnumf", "fmin": "arith.minnumf", "isnan": None, "isinf": None,
 }
 
+
 # libdevice functions computed with arith ops: name -> (emit(e, args, type, result type)).
 def _isnan(e, a, t, rt):
     return e.op(f"arith.extui {e.op(f'arith.cmpf uno, {a[0]}, {a[0]} : {t}', 'c')} : i1 to {rt}", "r")
+
 
 def _isinf(e, a, t, rt):
     ab = e.op(f"math.absf {a[0]} : {t}", "f")
     inf = e.const("0x7F800000" if t == "f32" else "0x7FF0000000000000", t)
     return e.op(f"arith.extui {e.op(f'arith.cmpf oeq, {ab}, {inf} : {t}', 'c')} : i1 to {rt}", "r")
+
 
 def _signbit(e, a, t, rt):
     w = 32 if t == "f32" else 64
@@ -206,14 +222,17 @@ def _signbit(e, a, t, rt):
     sign = e.op(f"arith.shrui {bits}, {e.const(str(w - 1), f'i{w}')} : i{w}", "s")
     return sign if f"i{w}" == rt else e.op(f"arith.trunci {sign} : i{w} to {rt}", "r")
 
+
 def _fdim(e, a, t, rt):
     d = e.op(f"arith.subf {a[0]}, {a[1]} : {t}", "d")
     return e.op(f"arith.maxnumf {d}, {e.const('0.000000e+00', t)} : {t}", "r")
+
 
 def _div_rz(e, a, t, rt):
     wide = [e.op(f"arith.extf {x} : {t} to f64", "w") for x in a] if t == "f32" else a
     q = e.op(f"arith.divf {wide[0]}, {wide[1]} : f64", "q")
     return convert_float(e, q, "f64", t, toward_zero=True) if t == "f32" else q
+
 
 def _erfinv(e, a, t, rt):
     """Single-precision inverse erf (M. Giles' two-branch polynomial, ~4e-7 relative)."""
@@ -245,6 +264,7 @@ def _erfinv(e, a, t, rt):
     p = e.op(f"arith.select {use_small}, {small}, {big} : f32", "p")
     return e.op(f"arith.mulf {p}, {x} : f32", "r")
 
+
 _EXTERN_ARITH = {
     "erfinv": _erfinv, "fast_fdivide": lambda e, a, t, rt: e.op(
         f"arith.divf {a[0]}, {a[1]} : {t}", "r"),
@@ -260,6 +280,7 @@ _EXTERN_ARITH = {
 # Functions the C math library provides (called by their libm name, `f` suffix for f32).
 _EXTERN_LIBM = {"lgamma", "tgamma", "hypot", "nextafter", "ilogb", "logb", "remainder",
                 "j0", "j1", "y0", "y1", "erfcx"}
+
 
 @lowering("tt.extern_elementwise")
 def _extern(tr: Translator, op: ir.Operation) -> None:

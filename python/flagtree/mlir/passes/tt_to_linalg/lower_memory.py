@@ -23,32 +23,51 @@ from flagtree.mlir.passes.tt_to_linalg.types import (
 )
 
 
-def _guarded_load(e, ptr: str, mask: str | None, elem: str, volatile: str, fallback) -> str:
-    """`load(ptr)`, or `mask ? load(ptr) : fallback()` with the fallback value emitted in the
-    else branch only (masked-off lanes are never read)."""
+def _guarded(e, mask: str | None, elem: str, then, otherwise) -> str:
+    """`then()`, or `mask ? then() : otherwise()`, each emitted inside its own branch (so a
+    masked-off lane is never read)."""
     if mask is None:
-        return e.op(f"llvm.load {volatile}{ptr} : !llvm.ptr -> {elem}", "ld")
+        return then()
     v = e.fresh("ld")
     with e.block(f"{v} = scf.if {mask} -> ({elem}) {{", "}"):
-        loaded = e.op(f"llvm.load {volatile}{ptr} : !llvm.ptr -> {elem}", "ld")
-        e.line(f"scf.yield {loaded} : {elem}")
+        e.line(f"scf.yield {then()} : {elem}")
         with e.dedent():
             e.line("} else {")
-        e.line(f"scf.yield {fallback()} : {elem}")
+        e.line(f"scf.yield {otherwise()} : {elem}")
     return v
+
+
+def _guarded_load(e, ptr: str, mask: str | None, elem: str, volatile: str, fallback) -> str:
+    """`load(ptr)`, or `mask ? load(ptr) : fallback()` (masked-off lanes are never read)."""
+    return _guarded(e, mask, elem,
+                    lambda: e.op(f"llvm.load {volatile}{ptr} : !llvm.ptr -> {elem}", "ld"),
+                    fallback)
+
+
+def _guarded_store(e, store: str, mask: str | None) -> None:
+    """Emit the op text `store`, under `scf.if mask` when there is a mask."""
+    if mask is None:
+        e.op(store, results=0)
+        return
+    with e.block(f"scf.if {mask} {{", "}"):
+        e.op(store, results=0)
+
 
 def _extract_mask(e, masks: str, i: str, n: int) -> str:
     byte = e.op(f"tensor.extract {masks}[{i}] : {tensor_text((n,), 'i8')}", "mb")
     return e.op(f"arith.trunci {byte} : i8 to i1", "m")
 
+
 def _extract_ptr(e, ptrs: str, i: str, n: int) -> str:
     addr = e.op(f"tensor.extract {ptrs}[{i}] : {tensor_text((n,), 'i64')}", "a")
     return e.op(f"llvm.inttoptr {addr} : i64 to !llvm.ptr", "p")
+
 
 def _mask_and_other(op: ir.Operation, operands: list[ir.Value], first: int):
     mask = operands[first] if len(operands) > first else None
     other = operands[first + 1] if len(operands) > first + 1 else None
     return mask, other
+
 
 def _element_address(tr: Translator, tile, indices: list[str]) -> str:
     """`base + const + sum(stride_k * index_k)` for one element of a structured tile."""
@@ -57,6 +76,7 @@ def _element_address(tr: Translator, tile, indices: list[str]) -> str:
     elem = tile.elem
     return e.op(f"llvm.getelementptr {tile.base}[{off}] : (!llvm.ptr, i64) -> !llvm.ptr, {elem}",
                 "p")
+
 
 def _structured_load(tr: Translator, tile, res, elem: str, mask, other, volatile: str) -> str:
     """Per-element loads addressed from indices; a tile wholly inside its (affine) mask takes
@@ -77,6 +97,7 @@ def _structured_load(tr: Translator, tile, res, elem: str, mask, other, volatile
         return name
     return _structured_load_nest(tr, tile, res, elem, mask, other, volatile)
 
+
 def _structured_load_nest(tr: Translator, tile, res, elem: str, mask, other, volatile: str) -> str:
     e = tr.e
     out_t = tensor_text(res.shape, elem)
@@ -94,6 +115,7 @@ def _structured_load_nest(tr: Translator, tile, res, elem: str, mask, other, vol
 
     return index_loops(e, res.shape, body, (e.empty(out_t), out_t))
 
+
 def _structured_store(tr: Translator, tile, info, elem: str, val, mask) -> None:
     """Per-element stores addressed from indices, with the unmasked fast path of loads."""
     e = tr.e
@@ -109,6 +131,7 @@ def _structured_store(tr: Translator, tile, info, elem: str, val, mask) -> None:
         return
     _structured_store_nest(tr, tile, info, elem, val, mask)
 
+
 def _structured_store_nest(tr: Translator, tile, info, elem: str, val, mask,
                            known_true=None) -> None:
     e = tr.e
@@ -119,14 +142,11 @@ def _structured_store_nest(tr: Translator, tile, info, elem: str, val, mask,
     def body(indices: list[str], acc: None) -> None:
         p = _element_address(tr, tile, indices)
         v = tr.to_element(inliner.at(val, indices), element_type(val.type))
-        if mask is None:
-            e.op(f"llvm.store {v}, {p} : {elem}, !llvm.ptr", results=0)
-            return
-        m = _mask_at(tr, mask, indices, mask_t)
-        with e.block(f"scf.if {m} {{", "}"):
-            e.op(f"llvm.store {v}, {p} : {elem}, !llvm.ptr", results=0)
+        m = _mask_at(tr, mask, indices, mask_t) if mask is not None else None
+        _guarded_store(e, f"llvm.store {v}, {p} : {elem}, !llvm.ptr", m)
 
     index_loops(e, info.shape, body)
+
 
 def _mask_at(tr: Translator, mask, indices: list[str], mask_t: str) -> str:
     """The i1 mask bit at `indices`: recomputed from its affine form when it has one (no
@@ -136,6 +156,7 @@ def _mask_at(tr: Translator, mask, indices: list[str], mask_t: str) -> str:
         return structured.emit_mask(tr, tr.mask_tiles[mask], indices)
     mb = e.op(f"tensor.extract {e.get(mask)}[{', '.join(indices)}] : {mask_t}", "mb")
     return e.op(f"arith.trunci {mb} : i8 to i1", "m")
+
 
 @lowering("tt.load")
 def _load(tr: Translator, op: ir.Operation) -> None:
@@ -171,6 +192,7 @@ def _load(tr: Translator, op: ir.Operation) -> None:
         e.line(f"scf.yield {ins} : {flat_t}")
     _bind(tr, op, unflatten(e, e.last_loop, res.shape, elem))
 
+
 @lowering("tt.store")
 def _store(tr: Translator, op: ir.Operation) -> None:
     e = tr.e
@@ -179,29 +201,18 @@ def _store(tr: Translator, op: ir.Operation) -> None:
     mask = operands[2] if len(operands) > 2 else None
     info = tensor_info(val.type)
     elem = elem_text(element_type(val.type))
-    if info is None:
-        if mask is None:
-            e.op(f"llvm.store {e.get(val)}, {e.get(ptr)} : {elem}, !llvm.ptr", results=0)
-        else:
-            with e.block(f"scf.if {e.get(mask)} {{", "}"):
-                e.op(f"llvm.store {e.get(val)}, {e.get(ptr)} : {elem}, !llvm.ptr", results=0)
-        return
-    if ptr in tr.ptr_tiles:
+    if ptr in tr.ptr_tiles and info is not None:
         _structured_store(tr, tr.ptr_tiles[ptr], info, elem, val, mask)
         return
-    n = info.numel
-    ptrs = flatten(e, e.get(ptr), info.shape, "i64")
-    vals = flatten(e, e.get(val), info.shape, elem)
-    masks = flatten(e, e.get(mask), info.shape, "i8") if mask is not None else None
-    with element_loop(e, n) as (i, _):
-        p = _extract_ptr(e, ptrs, i, n)
-        v = e.op(f"tensor.extract {vals}[{i}] : {tensor_text((n,), elem)}", "v")
-        if masks is None:
-            e.op(f"llvm.store {v}, {p} : {elem}, !llvm.ptr", results=0)
-        else:
-            m = _extract_mask(e, masks, i, n)
-            with e.block(f"scf.if {m} {{", "}"):
-                e.op(f"llvm.store {v}, {p} : {elem}, !llvm.ptr", results=0)
+
+    def emit(p: str, v: str, m: str | None) -> None:
+        _guarded_store(e, f"llvm.store {v}, {p} : {elem}, !llvm.ptr", m)
+
+    if info is None:
+        emit(e.get(ptr), e.get(val), e.get(mask) if mask is not None else None)
+        return
+    _per_element(tr, ptr, mask, val, elem, info.shape, emit)
+
 
 _RMW = {"1": "_and", "2": "_or", "3": "_xor", "4": "add", "5": "fadd", "6": "max", "7": "min",
         "8": "umax", "9": "umin", "10": "xchg"}
@@ -210,8 +221,10 @@ _SEM = {"1": "monotonic", "2": "acquire", "3": "release", "4": "acq_rel"}
 
 _FLOAT_RMW = {"max": "fmax", "min": "fmin"}
 
+
 def _enum(op: ir.Operation, name: str) -> str:
     return str(op.attributes[name]).split(":")[0].strip()
+
 
 @lowering("tt.atomic_rmw")
 def _atomic_rmw(tr: Translator, op: ir.Operation) -> None:
@@ -262,6 +275,7 @@ def _atomic_rmw(tr: Translator, op: ir.Operation) -> None:
         e.line(f"scf.yield {e.op(f'tensor.insert {old} into {acc}[{i}] : {flat_t}', 'ins')} : {flat_t}")
     _bind(tr, op, unflatten(e, e.last_loop, info.shape, elem))
 
+
 @lowering("tt.atomic_cas")
 def _atomic_cas(tr: Translator, op: ir.Operation) -> None:
     e = tr.e
@@ -303,20 +317,25 @@ def _atomic_cas(tr: Translator, op: ir.Operation) -> None:
         e.line(f"scf.yield {e.op(f'tensor.insert {old} into {acc}[{i}] : {flat_t}', 'ins')} : {flat_t}")
     _bind(tr, op, unflatten(e, e.last_loop, info.shape, elem))
 
+
 @lowering("ttg.barrier")
 def _barrier(tr: Translator, op: ir.Operation) -> None:
     """One thread runs a whole program, so a barrier only has to order its memory accesses."""
     tr.e.op("llvm.fence acq_rel", results=0)
 
+
 _LOAD_ORDER = {"1": "monotonic", "2": "acquire", "3": "monotonic", "4": "acquire"}
 
 _STORE_ORDER = {"1": "monotonic", "2": "monotonic", "3": "release", "4": "release"}
 
+
 def _sem(op: ir.Operation) -> str:
     return str(op.attributes["sem"]).split(":")[0].strip()
 
+
 def _align(elem: str) -> int:
     return {"i1": 1, "i8": 1, "i16": 2, "f16": 2, "bf16": 2, "i32": 4, "f32": 4}.get(elem, 8)
+
 
 def _per_element(tr: Translator, ptr, mask, value_tile, elem: str, shape, emit) -> None:
     """Run `emit(ptr, value or None, mask bit or None)` for every element of a pointer tile."""
@@ -328,14 +347,11 @@ def _per_element(tr: Translator, ptr, mask, value_tile, elem: str, shape, emit) 
     masks = flatten(e, e.get(mask), shape, "i8") if mask is not None else None
     vals = flatten(e, e.get(value_tile), shape, elem) if value_tile is not None else None
     with element_loop(e, n) as (i, _):
-        a = e.op(f"tensor.extract {ptrs}[{i}] : {tensor_text((n,), 'i64')}", "a")
-        p = e.op(f"llvm.inttoptr {a} : i64 to !llvm.ptr", "p")
-        m = None
-        if masks is not None:
-            mb = e.op(f"tensor.extract {masks}[{i}] : {tensor_text((n,), 'i8')}", "mb")
-            m = e.op(f"arith.trunci {mb} : i8 to i1", "m")
+        p = _extract_ptr(e, ptrs, i, n)
+        m = _extract_mask(e, masks, i, n) if masks is not None else None
         v = e.op(f"tensor.extract {vals}[{i}] : {tensor_text((n,), elem)}", "v") if vals else None
         emit(p, v, m)
+
 
 @lowering("tt.atomic_store")
 def _atomic_store(tr: Translator, op: ir.Operation) -> None:
@@ -347,12 +363,8 @@ def _atomic_store(tr: Translator, op: ir.Operation) -> None:
     order = _STORE_ORDER[_sem(op)]
 
     def emit(p: str, v: str, m: str | None) -> None:
-        store = f"llvm.store {v}, {p} atomic {order} {{alignment = {_align(elem)} : i64}} : {elem}, !llvm.ptr"
-        if m is None:
-            e.op(store, results=0)
-        else:
-            with e.block(f"scf.if {m} {{", "}"):
-                e.op(store, results=0)
+        _guarded_store(e, f"llvm.store {v}, {p} atomic {order} {{alignment = {_align(elem)} : "
+                          f"i64}} : {elem}, !llvm.ptr", m)
 
     info = tensor_info(val.type)
     if info is None:
@@ -360,9 +372,11 @@ def _atomic_store(tr: Translator, op: ir.Operation) -> None:
         return
     _per_element(tr, ptr, mask, val, elem, info.shape, emit)
 
+
 def _atomic_load_scalar(tr: Translator, p: str, elem: str, order: str) -> str:
     return tr.e.op(f"llvm.load {p} atomic {order} {{alignment = {_align(elem)} : i64}} : "
                    f"!llvm.ptr -> {elem}", "ld")
+
 
 @lowering("tt.atomic_load")
 def _atomic_load(tr: Translator, op: ir.Operation) -> None:
@@ -372,41 +386,26 @@ def _atomic_load(tr: Translator, op: ir.Operation) -> None:
     mask = operands[1] if len(operands) > 1 else None
     elem = elem_text(element_type(op.results[0].type))
     order = _LOAD_ORDER[_sem(op)]
+    zero = e.const(_zero(elem), elem) if mask is not None else None
+
+    def load(p: str, m: str | None) -> str:
+        return _guarded(e, m, elem, lambda: _atomic_load_scalar(tr, p, elem, order),
+                        lambda: zero)
+
     info = tensor_info(op.results[0].type)
     if info is None:
-        p = e.get(ptr)
-        if mask is None:
-            e.bind(op.results[0], _atomic_load_scalar(tr, p, elem, order))
-            return
-        name = e.fresh("ld")
-        with e.block(f"{name} = scf.if {e.get(mask)} -> ({elem}) {{", "}"):
-            e.line(f"scf.yield {_atomic_load_scalar(tr, p, elem, order)} : {elem}")
-            with e.dedent():
-                e.line("} else {")
-            e.line(f"scf.yield {e.const('0', elem) if not elem.startswith(('f', 'bf')) else e.const('0.0', elem)} : {elem}")
-        e.bind(op.results[0], name)
+        e.bind(op.results[0], load(e.get(ptr), e.get(mask) if mask is not None else None))
         return
     n = info.numel
     flat_t = tensor_text((n,), elem)
     ptrs = flatten(e, e.get(ptr), info.shape, "i64")
     masks = flatten(e, e.get(mask), info.shape, "i8") if mask is not None else None
-    zero = e.const("0.0" if elem.startswith(("f", "bf")) else "0", elem)
     with element_loop(e, n, [(e.empty(flat_t), flat_t)]) as (i, (acc,)):
-        a = e.op(f"tensor.extract {ptrs}[{i}] : {tensor_text((n,), 'i64')}", "a")
-        p = e.op(f"llvm.inttoptr {a} : i64 to !llvm.ptr", "p")
-        if masks is None:
-            v = _atomic_load_scalar(tr, p, elem, order)
-        else:
-            mb = e.op(f"tensor.extract {masks}[{i}] : {tensor_text((n,), 'i8')}", "mb")
-            m = e.op(f"arith.trunci {mb} : i8 to i1", "m")
-            v = e.fresh("ld")
-            with e.block(f"{v} = scf.if {m} -> ({elem}) {{", "}"):
-                e.line(f"scf.yield {_atomic_load_scalar(tr, p, elem, order)} : {elem}")
-                with e.dedent():
-                    e.line("} else {")
-                e.line(f"scf.yield {zero} : {elem}")
+        p = _extract_ptr(e, ptrs, i, n)
+        v = load(p, _extract_mask(e, masks, i, n) if masks is not None else None)
         e.line(f"scf.yield {e.op(f'tensor.insert {v} into {acc}[{i}] : {flat_t}', 'ins')} : {flat_t}")
     e.bind(op.results[0], unflatten(e, e.last_loop, info.shape, elem))
+
 
 @lowering("tt.atomic_poll")
 def _atomic_poll(tr: Translator, op: ir.Operation) -> None:
@@ -434,6 +433,7 @@ def _atomic_poll(tr: Translator, op: ir.Operation) -> None:
         step = e.op(f"arith.addi %pi, {one} : i64", "next")
         e.line(f"scf.yield {step} : i64")
     e.bind(op.results[0], f"{name}#1")
+
 
 @lowering("tt.grid_dependency_wait", "tt.grid_dependency_launch_dependents")
 def _grid_dependency(tr: Translator, op: ir.Operation) -> None:

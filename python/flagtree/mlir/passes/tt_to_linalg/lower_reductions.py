@@ -45,6 +45,7 @@ def _combine_body(tr: Translator, region: ir.Region, acc: list[str], new: list[s
         tr.reassociate = saved
     return [tr.e.get(v) for v in ops[-1].operation.operands]
 
+
 def _first_along(tr, src: str, src_t: str, shape: tuple, axis: int, elem: str, out_t: str,
                  out_shape: tuple) -> str:
     """The slice `src[..., 0, ...]` along `axis` as a fresh tile (a loop nest, so a strided
@@ -63,8 +64,10 @@ def _first_along(tr, src: str, src_t: str, shape: tuple, axis: int, elem: str, o
 
     return index_loops(e, out_shape, body, (e.empty(out_t), out_t))
 
+
 # Reductions along the innermost axis at least this long run in two stages (see _reduce).
 _LANES = 16
+
 
 def _reduce_values(tr: Translator, op: ir.Operation, values: list[str], shape: tuple[int, ...],
                    axis: int, reassociate: bool) -> tuple[list[str], list[str]]:
@@ -110,6 +113,7 @@ def _reduce_values(tr: Translator, op: ir.Operation, values: list[str], shape: t
             e.line(f"linalg.yield {', '.join(vals)} : {', '.join(elems)}")
     return ([name] if n == 1 else [f"{name}#{k}" for k in range(n)]), out_types
 
+
 def _vectorizes_as_chain(op: ir.Operation) -> bool:
     """A single-result combine that is one reassociable op (a sum, a product, a bitwise
     reduction): LLVM vectorizes the plain reduction loop, so no second stage is needed."""
@@ -118,6 +122,7 @@ def _vectorizes_as_chain(op: ir.Operation) -> bool:
     return len(op.operands) == 1 and len(ops) == 2 and ops[0] in (
         "arith.addf", "arith.mulf", "arith.addi", "arith.muli", "arith.andi", "arith.ori",
         "arith.xori")
+
 
 @lowering("tt.reduce")
 def _reduce(tr: Translator, op: ir.Operation) -> None:
@@ -152,6 +157,7 @@ def _reduce(tr: Translator, op: ir.Operation) -> None:
         if not out_shape:
             name = e.op(f"tensor.extract {name}[] : {out_types[k]}", "x")
         e.bind(res, name)
+
 
 @lowering("tt.scan")
 def _scan(tr: Translator, op: ir.Operation) -> None:
@@ -216,6 +222,7 @@ def _scan(tr: Translator, op: ir.Operation) -> None:
     for k, res in enumerate(op.results):
         e.bind(res, unflatten(e, outs[k], info.shape, elems[k]))
 
+
 @lowering("tt.histogram")
 def _histogram(tr: Translator, op: ir.Operation) -> None:
     e = tr.e
@@ -253,6 +260,7 @@ def _histogram(tr: Translator, op: ir.Operation) -> None:
             e.line(f"scf.yield {acc} : {res_t}")
         e.line(f"scf.yield {name} : {res_t}")
     e.bind(op.results[0], e.last_loop)
+
 
 @lowering("tt.map_elementwise")
 def _map_elementwise(tr: Translator, op: ir.Operation) -> None:
@@ -299,6 +307,7 @@ def _map_elementwise(tr: Translator, op: ir.Operation) -> None:
     outs = [results] if len(flat_ts) == 1 else [f"{results}#{k}" for k in range(len(flat_ts))]
     for k, res in enumerate(op.results):
         e.bind(res, unflatten(e, outs[k], info.shape, elem_text(res_types[k])))
+
 
 @lowering("tt.map_elementwise.return")
 def _map_return(tr: Translator, op: ir.Operation) -> None:

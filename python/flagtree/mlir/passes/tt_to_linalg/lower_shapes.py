@@ -33,6 +33,7 @@ def _return(tr: Translator, op: ir.Operation) -> None:
     else:
         tr.e.op("func.return", results=0)
 
+
 @lowering("tt.call")
 def _call(tr: Translator, op: ir.Operation) -> None:
     e = tr.e
@@ -45,18 +46,23 @@ def _call(tr: Translator, op: ir.Operation) -> None:
     for k, r in enumerate(op.results):
         e.bind(r, name if len(out_types) == 1 else f"{name}#{k}")
 
+
 _AXES = {"0": "x", "1": "y", "2": "z"}
+
 
 def _grid_axis(op: ir.Operation) -> str:
     return _AXES[str(op.attributes["axis"]).split(":")[0].strip()]
+
 
 @lowering("tt.get_program_id")
 def _program_id(tr: Translator, op: ir.Operation) -> None:
     tr.e.bind(op.results[0], tr.grid[f"pid_{_grid_axis(op)}"])
 
+
 @lowering("tt.get_num_programs")
 def _num_programs(tr: Translator, op: ir.Operation) -> None:
     tr.e.bind(op.results[0], tr.grid[f"num_{_grid_axis(op)}"])
+
 
 @lowering("tt.make_range")
 def _make_range(tr: Translator, op: ir.Operation) -> None:
@@ -65,6 +71,7 @@ def _make_range(tr: Translator, op: ir.Operation) -> None:
     values = ", ".join(str(v) for v in range(start, end))
     t = type_text(op.results[0].type)
     _bind(tr, op, tr.e.const(f"dense<[{values}]>", t))
+
 
 @lowering("tt.splat")
 def _splat(tr: Translator, op: ir.Operation) -> None:
@@ -82,6 +89,7 @@ def _splat(tr: Translator, op: ir.Operation) -> None:
     empty = e.empty(out)
     _bind(tr, op, e.op(f"linalg.fill ins({value} : {vtype}) outs({empty} : {out}) -> {out}",
                        "splat"))
+
 
 @lowering("tt.broadcast")
 def _broadcast(tr: Translator, op: ir.Operation) -> None:
@@ -107,11 +115,13 @@ def _broadcast(tr: Translator, op: ir.Operation) -> None:
         e.line("linalg.yield %in : " + elem)
     _bind(tr, op, name)
 
+
 @lowering("tt.expand_dims", "tt.reshape")
 def _reshape(tr: Translator, op: ir.Operation) -> None:
     src, res = tensor_info(op.operands[0].type), tensor_info(op.results[0].type)
     _bind(tr, op, reshape(tr.e, tr.e.get(op.operands[0]), src.shape, res.shape,
                           elem_text(res.element)))
+
 
 @lowering("tt.unsplat")
 def _unsplat(tr: Translator, op: ir.Operation) -> None:
@@ -122,6 +132,7 @@ def _unsplat(tr: Translator, op: ir.Operation) -> None:
     _bind(tr, op, e.op(f"tensor.extract {e.get(op.operands[0])}[{idx}] : "
                        f"{type_text(op.operands[0].type)}", "x"))
 
+
 @lowering("tt.trans")
 def _trans(tr: Translator, op: ir.Operation) -> None:
     e = tr.e
@@ -131,6 +142,7 @@ def _trans(tr: Translator, op: ir.Operation) -> None:
     _bind(tr, op, e.op(f"linalg.transpose ins({e.get(op.operands[0])} : "
                        f"{type_text(op.operands[0].type)}) outs({empty} : {out}) "
                        f"permutation = [{order}]", "t"))
+
 
 @lowering("tt.cat")
 def _cat(tr: Translator, op: ir.Operation) -> None:
@@ -150,6 +162,7 @@ def _cat(tr: Translator, op: ir.Operation) -> None:
                    f"{tensor_text((n,), elem)} into {flat_t}", "cat")
     del in_t, out
     _bind(tr, op, unflatten(e, acc, res.shape, elem))
+
 
 @lowering("tt.join")
 def _join(tr: Translator, op: ir.Operation) -> None:
@@ -171,6 +184,7 @@ def _join(tr: Translator, op: ir.Operation) -> None:
 
     _bind(tr, op, index_loops(e, res.shape, body, (e.empty(out), out)))
 
+
 @lowering("tt.split")
 def _split(tr: Translator, op: ir.Operation) -> None:
     """Each half `src[..., k]` as its own tile (no strided slice copies)."""
@@ -186,6 +200,7 @@ def _split(tr: Translator, op: ir.Operation) -> None:
 
         _bind(tr, op, index_loops(e, src.shape[:-1], body, (e.empty(out), out)), k)
 
+
 @lowering("tt.gather")
 def _gather(tr: Translator, op: ir.Operation) -> None:
     e = tr.e
@@ -199,6 +214,7 @@ def _gather(tr: Translator, op: ir.Operation) -> None:
     idx_flat = flatten(e, e.get(idx), ii.shape, it)
     src_flat = flatten(e, e.get(src), si.shape, elem)
     # Strides of the source and of the index tensor (row-major).
+
     def strides(shape):
         out, acc = [], 1
         for d in reversed(shape):
