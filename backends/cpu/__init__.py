@@ -6,3 +6,7 @@ Registered with Triton's backend discovery (entry point group `triton.backends`,
 # Import Triton first: its backend discovery imports this package's compiler and driver,
 # which must not happen while one of them is half-imported (e.g. `import ...cpu.driver`).
 import triton  # noqa: E402,F401
+
+from flagtree import triton_hooks  # noqa: E402
+
+triton_hooks.install()
