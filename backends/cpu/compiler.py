@@ -1,6 +1,5 @@
-"""The cpu backend's compiler: Triton's TTIR passes, then flagtree's shared MLIR pipeline.
-
-Stages (by the IR they hold): ttir -> linalg -> llmlir (LLVM dialect, JIT-compiled at load).
+"""The cpu backend's compiler and its declaration (`CPU`): Triton's TTIR passes, then flagtree's
+shared pipeline. Stages: ttir -> linalg -> llmlir (LLVM dialect, JIT-compiled at load).
 """
 
 from __future__ import annotations
@@ -8,8 +7,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import os
 import platform
 import sys
+import tempfile
 from dataclasses import dataclass, fields
 from pathlib import Path
 from types import SimpleNamespace
@@ -20,9 +21,10 @@ from triton._C.libtriton import passes as triton_passes
 from triton.backends.compiler import BaseBackend, GPUTarget, Language
 
 import flagtree
+from flagtree.backend import Backend, Capabilities, DotCapability, IRLevel, Target
 from flagtree.backends.cpu.entry import add_entry, add_entry_address
-from flagtree.mlir import make_context, parse_module
-from flagtree.mlir.pipeline import LINALG_TO_LLVM, TO_LINALG, StageError, run_passes
+from flagtree.mlir import make_context, parse_module, print_module
+from flagtree.mlir.pipeline import StageError, run_pipeline
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,10 @@ class CPUBackend(BaseBackend):
 
     @staticmethod
     def make_ttir(mod, metadata, options):
+        from flagtree.shared_ttir import apply_to_triton_module
+
+        # flagtree's shared TTIR passes (kernel hints) first, as on nvidia and amd.
+        mod = apply_to_triton_module(mod, "cpu", only_if_hinted=True)
         pm = triton_ir.pass_manager(mod.context)
         pm.enable_debug()
         triton_passes.common.add_inliner(pm)
@@ -145,31 +151,51 @@ class CPUBackend(BaseBackend):
         pm.run(mod, "make_ttir")
         return mod
 
-    @staticmethod
-    def make_linalg(src, metadata, options) -> str:
+    def make_shared_ttir(self, mod):
+        """flagtree's TTIR phase (kernel hints, the backend's passes at anchor `ttir`) on the
+        frontend's module, through flagtree's context and back, before Triton's TTIR passes
+        consume the attributes (e.g. `tt.loop_unroll_factor`); skipped when nothing applies."""
+        from flagtree.shared_ttir import has_hints
+
+        backend = self.flagtree_backend()
+        text = str(mod)
+        if not backend.pipeline.get("ttir") and not has_hints(text):
+            return mod
+        with _compilation_errors(mod.get_entry_func_name()):
+            module = parse_module(text, make_context())
+            run_pipeline(module, backend, stop="ttir", stage="ttir")
+        return _triton_module(print_module(module), mod.context)
+
+    def flagtree_backend(self) -> Backend:
+        """The declaration whose pipeline (anchor insertions) the stages run; a backend built
+        on this compiler returns its own."""
+        return CPU.instance()
+
+    def make_linalg(self, src, metadata, options) -> str:
         """TTIR (Triton's module) -> flagtree MLIR: tensors, linalg, scf, LLVM pointers."""
         metadata["name"] = src.get_entry_func_name()
         metadata["shared"] = 0
         text = str(src)
         with _compilation_errors(metadata["name"]):
             module = parse_module(text, make_context())
-            run_passes(module, TO_LINALG, "linalg")
+            run_pipeline(module, self.flagtree_backend(), start="ttir", stop="linalg",
+                         stage="linalg")
         return str(module)
 
-    @staticmethod
-    def make_llmlir(src: str, metadata, options) -> str:
+    def make_llmlir(self, src: str, metadata, options) -> str:
         """linalg -> LLVM dialect, with the uniform `flagtree_entry` launch wrapper added."""
         with _compilation_errors(metadata["name"]):
             module = parse_module(src, make_context())
             add_entry(module, metadata["name"])
-            run_passes(module, LINALG_TO_LLVM, "llmlir")
+            run_pipeline(module, self.flagtree_backend(), start="linalg", stage="llmlir")
             add_entry_address(module)
         return str(module)
 
     def add_stages(self, stages: dict, options: CPUOptions, language: Language) -> None:
         if language != Language.TRITON:
             raise NotImplementedError("the cpu backend compiles Triton (not Gluon) kernels")
-        stages["ttir"] = _dumped("ttir", lambda src, metadata: self.make_ttir(src, metadata, options))
+        stages["ttir"] = _dumped("ttir", lambda src, metadata: self.make_ttir(
+            self.make_shared_ttir(src), metadata, options))
         stages["linalg"] = _dumped("linalg",
                                    lambda src, metadata: self.make_linalg(src, metadata, options))
         stages["llmlir"] = _dumped("llmlir",
@@ -215,9 +241,85 @@ def _compilation_errors(kernel: str):
         raise CompilationError(src, node, text) from None
 
 
+def _triton_module(text: str, context):
+    """TTIR text parsed into Triton's `context` (Triton parses modules from files only)."""
+    fd, path = tempfile.mkstemp(suffix=".ttir", prefix="flagtree-")
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+        module = triton_ir.parse_mlir_module(path, context)
+    finally:
+        os.unlink(path)
+    module.context = context
+    return module
+
+
 def _min_dot_size(lhs_type, rhs_type) -> tuple[int, int, int]:
     return (1, 1, 1)
 
 
 def host_arch() -> str:
     return platform.machine() or "x86_64"
+
+
+# ----------------------------------------------------------------------------------------------
+# Declaration (flagtree.backend interface)
+# ----------------------------------------------------------------------------------------------
+
+_INTS = ("i1", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64")
+_FLOATS = ("fp16", "bf16", "fp32", "fp64")
+
+
+class CPU(Backend):
+    """The cpu backend as flagtree's registry sees it: runnable on every host, takes over at the
+    LLVM dialect; its own passes make tiles stack buffers and expand f32 math for LLVM."""
+
+    name = "cpu"
+    interface_version = 1
+    description = "the host CPU: flagtree's shared passes, LLVM 22 JIT, thread-pool launcher"
+    targets = (Target("cpu", host_arch(), 1), )
+    capabilities = Capabilities(
+        dtypes=frozenset(_INTS + _FLOATS),  # fp8: upstream MLIR does not lower it to LLVM
+        atomics=frozenset({"add", "max", "min", "and", "or", "xor", "xchg", "cas", "load",
+                           "store"}),
+        atomic_dtypes=frozenset(_INTS[1:] + _FLOATS),
+        dot=DotCapability(
+            dtypes=frozenset({("fp16", "fp32"), ("fp16", "fp16"), ("bf16", "fp32"),
+                              ("fp32", "fp32"), ("fp64", "fp64"), ("i8", "i32")}),
+            min_shape=(1, 1, 1)),
+        max_block_elements=1 << 20,
+        hints=frozenset(),
+        features=frozenset({"reduce", "scan", "gather", "histogram", "sort", "random",
+                            "libdevice", "map_elementwise", "device_print", "device_assert",
+                            "batched_dot", "tensor_descriptors", "block_pointers",
+                            "noinline_calls", "int64_indexing"}),
+    )
+    ir_level = IRLevel.LLVM
+    binary_ext = "llmlir"
+    torch_device_type = "cpu"
+    pipeline = {
+        # A program's tiles are small: temporaries live on the stack.
+        "memref": ("func.func(promote-buffers-to-stack{max-alloc-size-in-bytes=4194304 "
+                   "max-rank-of-allocated-memref=8})", ),
+        # f32 exp as polynomial arithmetic, which LLVM vectorizes (a libm call per element
+        # otherwise).
+        "loops": ("flagtree-expand-math", ),
+    }
+
+    def compiler_class(self) -> type[CPUBackend]:
+        return CPUBackend
+
+    def driver_class(self):
+        from flagtree.backends.cpu.driver import CPUDriver
+
+        return CPUDriver
+
+    def is_runnable(self) -> bool:
+        return True
+
+    @classmethod
+    @functools.lru_cache(None)
+    def instance(cls) -> CPU:
+        """The one declaration the compiler's stages use (the registry's, once loaded)."""
+        return cls()
+

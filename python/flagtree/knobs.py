@@ -152,17 +152,31 @@ class compile_knobs(knob_group):
     dump_ir = env_bool("FLAGTREE_DUMP_IR", False, "Print the IR after each compilation stage.")
 
 
+class aot_knobs(knob_group):
+    """Ahead-of-time compilation (`flagtree compile`) and the archives it writes."""
+
+    archives = env_str(
+        "FLAGTREE_AOT_ARCHIVES", "",
+        "Archives (os.pathsep-separated) that @jit calls look up before compiling; see docs/aot.md.")
+    capture = env_str(
+        "FLAGTREE_AOT_CAPTURE", "",
+        "Folder where `flagtree compile --capture` records the kernels a program JIT-compiles.")
+    cc = env_str("FLAGTREE_AOT_CC", "cc",
+                 "C compiler that links cpu kernels into shared objects at compile time.")
+
+
 backend = backend_knobs()
 cpu = cpu_knobs()
 compile = compile_knobs()
+aot = aot_knobs()
 
-_GROUPS = (backend, cpu, compile)
+_GROUPS = (backend, cpu, compile, aot)
 
 
 @contextmanager
 def scope() -> Iterator[None]:
     """Restore every group's Python values and environment variables on exit."""
-    with backend.scope(), cpu.scope(), compile.scope():
+    with backend.scope(), cpu.scope(), compile.scope(), aot.scope():
         yield
 
 
@@ -170,3 +184,14 @@ def reset() -> None:
     """Forget every value set from Python."""
     for group in _GROUPS:
         group.reset()
+
+
+def __getattr__(name: str) -> Any:
+    """Triton's knob groups (`runtime`, `cache`, `compilation`, ...) under flagtree's knobs, so
+    `import flagtree as triton; triton.knobs.runtime...` keeps working."""
+    import triton.knobs
+
+    try:
+        return getattr(triton.knobs, name)
+    except AttributeError:
+        raise AttributeError(f"module 'flagtree.knobs' has no attribute '{name}'") from None

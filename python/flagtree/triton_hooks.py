@@ -3,7 +3,8 @@
 `install()` runs when Triton's backend discovery imports flagtree's cpu backend (so plain
 `import triton` code gets them whenever flagtree is installed) and on `import flagtree`:
 - language extensions (block pointers, old API names, `triton.language.extra.cpu`) are applied
-  to `triton.language` right after it is imported, by a `sys.meta_path` finder;
+  to `triton.language` right after it is imported, by a `sys.meta_path` finder that reports
+  every `triton` module as it loads (flagtree's module aliases use it too);
 - flagtree's shared TTIR passes join Triton's own GPU pipelines through
   `triton.knobs.runtime.add_stages_inspection_hook` (see flagtree.gpu_stages).
 """
@@ -14,12 +15,14 @@ import importlib
 import importlib.abc
 import importlib.util
 import sys
+import warnings
 
 # Modules with an `install(tl)` function, applied to `triton.language` once it is imported.
 LANGUAGE_EXTENSIONS = (
     "flagtree.language_extra",
     "flagtree.compat.block_ptr",
     "flagtree.compat.drift",
+    "flagtree.compat.flaggems",
 )
 
 _installed = False
@@ -38,26 +41,54 @@ def _apply_language_extensions(tl) -> None:
             if exc.name == name:
                 continue
             raise
-        module.install(tl)
+        try:
+            module.install(tl)
+        except Exception as exc:  # noqa: BLE001 - an extension must never break `import triton`
+            warnings.warn(f"flagtree: language extension {name} failed to install: {exc!r}",
+                          stacklevel=2)
 
 
-class _AfterTritonLanguage(importlib.abc.MetaPathFinder):
-    """Finds `triton.language` with the other finders and runs the extensions after it loads."""
+_import_callbacks: list = []
+
+
+def on_triton_import(callback) -> None:
+    """Call `callback(name, module)` right after each `triton` module is imported from now on."""
+    _import_callbacks.append(callback)
+
+
+def _after_import(name: str, module) -> None:
+    for callback in list(_import_callbacks):
+        callback(name, module)
+    if name == "triton.language":
+        _apply_language_extensions(module)
+    elif name == "triton.knobs":
+        _install_gpu_stages()
+
+
+class _TritonImportWatcher(importlib.abc.MetaPathFinder):
+    """Finds `triton` modules with the other finders and reports each one once it has loaded."""
 
     def find_spec(self, fullname, path, target=None):
-        if fullname != "triton.language":
+        if fullname != "triton" and not fullname.startswith("triton."):
             return None
-        sys.meta_path.remove(self)
-        spec = importlib.util.find_spec(fullname)
-        if spec is None or spec.loader is None:
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(fullname, path, target)
+            if spec is not None:
+                break
+        else:
+            return None
+        loader = spec.loader
+        if loader is None or not hasattr(loader, "exec_module"):
             return spec
-        exec_module = spec.loader.exec_module
+        exec_module = loader.exec_module
 
-        def exec_then_extend(module):
+        def exec_then_report(module):
             exec_module(module)
-            _apply_language_extensions(module)
+            _after_import(fullname, module)
 
-        spec.loader.exec_module = exec_then_extend
+        loader.exec_module = exec_then_report
         return spec
 
 
@@ -67,15 +98,16 @@ def install() -> None:
     if _installed:
         return
     _installed = True
+    sys.meta_path.insert(0, _TritonImportWatcher())
     tl = sys.modules.get("triton.language")
     if tl is not None and hasattr(tl, "core"):
         _apply_language_extensions(tl)
-    else:
-        sys.meta_path.insert(0, _AfterTritonLanguage())
-    try:
-        gpu_stages = importlib.import_module("flagtree.gpu_stages")
-    except ModuleNotFoundError as exc:
-        if exc.name != "flagtree.gpu_stages":
-            raise
-    else:
-        gpu_stages.install()
+    if "triton.knobs" in sys.modules:
+        _install_gpu_stages()
+    # else: installed when triton.knobs loads, so `import flagtree` alone stays light.
+
+
+def _install_gpu_stages() -> None:
+    from flagtree import gpu_stages
+
+    gpu_stages.install()

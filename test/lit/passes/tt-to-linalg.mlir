@@ -183,3 +183,21 @@ tt.func @caller(%x: f32) -> f32 {
   %0 = tt.call @helper(%x) : (f32) -> f32
   tt.return %0 : f32
 }
+
+// -----
+
+// A store marked by `#@hint: nontemporal` (tt-apply-hints on cpu) is a streaming store.
+// CHECK-LABEL: func.func @nontemporal_store(
+// CHECK: llvm.store %{{.*}}, %{{.*}} {nontemporal} : f32, !llvm.ptr
+// CHECK: llvm.store %{{.*}}, %{{.*}} : f32, !llvm.ptr
+tt.func @nontemporal_store(%x: !tt.ptr<f32>, %y: !tt.ptr<f32>) {
+  %r = tt.make_range {end = 64 : i32, start = 0 : i32} : tensor<64xi32>
+  %xs = tt.splat %x : !tt.ptr<f32> -> tensor<64x!tt.ptr<f32>>
+  %px = tt.addptr %xs, %r : tensor<64x!tt.ptr<f32>>, tensor<64xi32>
+  %v = tt.load %px : tensor<64x!tt.ptr<f32>>
+  %ys = tt.splat %y : !tt.ptr<f32> -> tensor<64x!tt.ptr<f32>>
+  %py = tt.addptr %ys, %r : tensor<64x!tt.ptr<f32>>, tensor<64xi32>
+  tt.store %py, %v {flagtree.nontemporal} : tensor<64x!tt.ptr<f32>>
+  tt.store %px, %v : tensor<64x!tt.ptr<f32>>
+  tt.return
+}

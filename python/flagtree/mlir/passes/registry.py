@@ -14,6 +14,7 @@ from flagtree.mlir.passes import (
     define_intrinsics,
     expand_math,
     loop_carried_in_place,
+    tt_apply_hints,
     tt_strip_debug_ops,
     tt_to_linalg,
 )
@@ -37,6 +38,12 @@ PASSES: dict[str, PassInfo] = {
             tt_strip_debug_ops.SUMMARY,
             tt_strip_debug_ops.OPTIONS,
             tt_strip_debug_ops.run,
+        ),
+        PassInfo(
+            tt_apply_hints.ARGUMENT,
+            tt_apply_hints.SUMMARY,
+            tt_apply_hints.OPTIONS,
+            tt_apply_hints.run,
         ),
         PassInfo(tt_to_linalg.ARGUMENT, tt_to_linalg.SUMMARY, tt_to_linalg.OPTIONS, tt_to_linalg.run),
         PassInfo(

@@ -116,7 +116,13 @@ def _structured_load_nest(tr: Translator, tile, res, elem: str, mask, other, vol
     return index_loops(e, res.shape, body, (e.empty(out_t), out_t))
 
 
-def _structured_store(tr: Translator, tile, info, elem: str, val, mask) -> None:
+def _store_text(v: str, p: str, elem: str, nontemporal: bool) -> str:
+    """An `llvm.store`; `#@hint: nontemporal` (tt-apply-hints) makes it a streaming store."""
+    attrs = " {nontemporal}" if nontemporal else ""
+    return f"llvm.store {v}, {p}{attrs} : {elem}, !llvm.ptr"
+
+
+def _structured_store(tr: Translator, tile, info, elem: str, val, mask, nt: bool) -> None:
     """Per-element stores addressed from indices, with the unmasked fast path of loads."""
     e = tr.e
     full = (structured.emit_all_true(tr, tr.mask_tiles[mask], info.shape)
@@ -124,15 +130,15 @@ def _structured_store(tr: Translator, tile, info, elem: str, val, mask) -> None:
     if full is not None:
         with e.block(f"scf.if {full} {{", "}"):
             # The whole tile is inside the mask: so are loads under the same mask.
-            _structured_store_nest(tr, tile, info, elem, val, None, known_true=mask)
+            _structured_store_nest(tr, tile, info, elem, val, None, nt, known_true=mask)
             with e.dedent():
                 e.line("} else {")
-            _structured_store_nest(tr, tile, info, elem, val, mask)
+            _structured_store_nest(tr, tile, info, elem, val, mask, nt)
         return
-    _structured_store_nest(tr, tile, info, elem, val, mask)
+    _structured_store_nest(tr, tile, info, elem, val, mask, nt)
 
 
-def _structured_store_nest(tr: Translator, tile, info, elem: str, val, mask,
+def _structured_store_nest(tr: Translator, tile, info, elem: str, val, mask, nt: bool,
                            known_true=None) -> None:
     e = tr.e
     mask_t = tensor_text(info.shape, "i8")
@@ -143,7 +149,7 @@ def _structured_store_nest(tr: Translator, tile, info, elem: str, val, mask,
         p = _element_address(tr, tile, indices)
         v = tr.to_element(inliner.at(val, indices), element_type(val.type))
         m = _mask_at(tr, mask, indices, mask_t) if mask is not None else None
-        _guarded_store(e, f"llvm.store {v}, {p} : {elem}, !llvm.ptr", m)
+        _guarded_store(e, _store_text(v, p, elem, nt), m)
 
     index_loops(e, info.shape, body)
 
@@ -201,12 +207,13 @@ def _store(tr: Translator, op: ir.Operation) -> None:
     mask = operands[2] if len(operands) > 2 else None
     info = tensor_info(val.type)
     elem = elem_text(element_type(val.type))
+    nt = "flagtree.nontemporal" in op.attributes
     if ptr in tr.ptr_tiles and info is not None:
-        _structured_store(tr, tr.ptr_tiles[ptr], info, elem, val, mask)
+        _structured_store(tr, tr.ptr_tiles[ptr], info, elem, val, mask, nt)
         return
 
     def emit(p: str, v: str, m: str | None) -> None:
-        _guarded_store(e, f"llvm.store {v}, {p} : {elem}, !llvm.ptr", m)
+        _guarded_store(e, _store_text(v, p, elem, nt), m)
 
     if info is None:
         emit(e.get(ptr), e.get(val), e.get(mask) if mask is not None else None)
