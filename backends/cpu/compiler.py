@@ -7,14 +7,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import os
 import platform
 import sys
-import tempfile
 from dataclasses import dataclass, fields
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, ClassVar
 
 from triton._C.libtriton import ir as triton_ir
 from triton._C.libtriton import passes as triton_passes
@@ -22,8 +20,9 @@ from triton.backends.compiler import BaseBackend, GPUTarget, Language
 
 import flagtree
 from flagtree.backend import Backend, Capabilities, DotCapability, IRLevel, Target
+from flagtree.backend.stages import ttir_anchor
 from flagtree.backends.cpu.entry import add_entry, add_entry_address
-from flagtree.mlir import make_context, parse_module, print_module
+from flagtree.mlir import make_context, parse_module
 from flagtree.mlir.pipeline import StageError, run_pipeline
 
 
@@ -120,7 +119,7 @@ class CPUBackend(BaseBackend):
         return (metadata.num_warps, metadata.num_ctas, metadata.shared)
 
     def get_codegen_implementation(self, options: CPUOptions) -> dict:
-        import triton.language.extra.cuda as cuda
+        from triton.language.extra import cuda
 
         return {"convert_custom_types": cuda.convert_custom_float8_sm80, "min_dot_size": _min_dot_size}
 
@@ -134,10 +133,6 @@ class CPUBackend(BaseBackend):
 
     @staticmethod
     def make_ttir(mod, metadata, options):
-        from flagtree.shared_ttir import apply_to_triton_module
-
-        # flagtree's shared TTIR passes (kernel hints) first, as on nvidia and amd.
-        mod = apply_to_triton_module(mod, "cpu", only_if_hinted=True)
         pm = triton_ir.pass_manager(mod.context)
         pm.enable_debug()
         triton_passes.common.add_inliner(pm)
@@ -153,18 +148,9 @@ class CPUBackend(BaseBackend):
 
     def make_shared_ttir(self, mod):
         """flagtree's TTIR phase (kernel hints, the backend's passes at anchor `ttir`) on the
-        frontend's module, through flagtree's context and back, before Triton's TTIR passes
-        consume the attributes (e.g. `tt.loop_unroll_factor`); skipped when nothing applies."""
-        from flagtree.shared_ttir import has_hints
-
-        backend = self.flagtree_backend()
-        text = str(mod)
-        if not backend.pipeline.get("ttir") and not has_hints(text):
-            return mod
-        with _compilation_errors(mod.get_entry_func_name()):
-            module = parse_module(text, make_context())
-            run_pipeline(module, backend, stop="ttir", stage="ttir")
-        return _triton_module(print_module(module), mod.context)
+        frontend's module, before Triton's TTIR passes consume the attributes it sets (e.g.
+        `tt.loop_unroll_factor`); skipped when nothing applies."""
+        return ttir_anchor(mod, self.flagtree_backend(), _compilation_errors)
 
     def flagtree_backend(self) -> Backend:
         """The declaration whose pipeline (anchor insertions) the stages run; a backend built
@@ -241,19 +227,6 @@ def _compilation_errors(kernel: str):
         raise CompilationError(src, node, text) from None
 
 
-def _triton_module(text: str, context):
-    """TTIR text parsed into Triton's `context` (Triton parses modules from files only)."""
-    fd, path = tempfile.mkstemp(suffix=".ttir", prefix="flagtree-")
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        module = triton_ir.parse_mlir_module(path, context)
-    finally:
-        os.unlink(path)
-    module.context = context
-    return module
-
-
 def _min_dot_size(lhs_type, rhs_type) -> tuple[int, int, int]:
     return (1, 1, 1)
 
@@ -288,7 +261,7 @@ class CPU(Backend):
                               ("fp32", "fp32"), ("fp64", "fp64"), ("i8", "i32")}),
             min_shape=(1, 1, 1)),
         max_block_elements=1 << 20,
-        hints=frozenset(),
+        hints=frozenset({"unroll", "nontemporal", "evict_first"}),  # docs/hints.md
         features=frozenset({"reduce", "scan", "gather", "histogram", "sort", "random",
                             "libdevice", "map_elementwise", "device_print", "device_assert",
                             "batched_dot", "tensor_descriptors", "block_pointers",
@@ -297,10 +270,10 @@ class CPU(Backend):
     ir_level = IRLevel.LLVM
     binary_ext = "llmlir"
     torch_device_type = "cpu"
-    pipeline = {
+    pipeline: ClassVar[dict[str, tuple[str, ...]]] = {
         # A program's tiles are small: temporaries live on the stack.
-        "memref": ("func.func(promote-buffers-to-stack{max-alloc-size-in-bytes=4194304 "
-                   "max-rank-of-allocated-memref=8})", ),
+        "memref": (("func.func(promote-buffers-to-stack{max-alloc-size-in-bytes=4194304 "
+                    "max-rank-of-allocated-memref=8})"), ),
         # f32 exp as polynomial arithmetic, which LLVM vectorizes (a libm call per element
         # otherwise).
         "loops": ("flagtree-expand-math", ),

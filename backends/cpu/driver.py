@@ -11,7 +11,8 @@ import functools
 import operator
 import platform
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from triton.backends.compiler import GPUTarget
 from triton.backends.driver import DriverBase
@@ -184,7 +185,8 @@ class DeviceProperties(dict):
     """The host's properties, read as a dict (`props["multiprocessor_count"]`, as Triton does)
     or by attribute (`props.multi_processor_count`, as torch does)."""
 
-    _ALIASES = {"multi_processor_count": "multiprocessor_count", "warp_size": "warpSize"}
+    _ALIASES: ClassVar[dict[str, str]] = {"multi_processor_count": "multiprocessor_count",
+                                          "warp_size": "warpSize"}
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -297,14 +299,6 @@ class CPUDeviceInterface:
 # ----------------------------------------------------------------------------------------------
 
 
-def _torch_sees_gpu() -> bool:
-    try:
-        import torch
-    except ImportError:
-        return False
-    return torch.cuda.is_available()
-
-
 class CPUDriver(DriverBase):
     """The host CPU as Triton's device: one device (0), one stream (0), synchronous launches."""
 
@@ -316,12 +310,11 @@ class CPUDriver(DriverBase):
 
     @staticmethod
     def is_active() -> bool:
-        """Active when the environment asks for cpu or torch sees no CUDA/HIP device."""
-        if knobs.backend.name:
-            return knobs.backend.name == "cpu"
-        if knobs.backend.triton_default == "cpu":
-            return True
-        return not _torch_sees_gpu()
+        """Active when cpu is the selected backend (FLAGTREE_BACKEND, flagtree.set_backend) or,
+        with none selected, the default: no GPU or accelerator here (flagtree.backend.selection)."""
+        from flagtree.backend.selection import driver_is_active
+
+        return driver_is_active("cpu")
 
     def get_current_target(self) -> GPUTarget:
         return GPUTarget("cpu", platform.machine(), 1)

@@ -87,6 +87,14 @@ _install_aliases()
 _LAZY = {
     "knobs": "flagtree.knobs",
     "backends": "flagtree.backends",
+    # Backend selection (flagtree.backend): see docs/dropin.md.
+    "set_backend": "flagtree.backend:set_backend",
+    "use_backend": "flagtree.backend:use_backend",
+    "current_backend": "flagtree.backend:current_backend",
+    "get_backend": "flagtree.backend:get_backend",
+    "list_backends": "flagtree.backend:list_backends",
+    "backend_for_arguments": "flagtree.backend:backend_for_arguments",
+    "BackendError": "flagtree.backend:BackendError",
 }
 
 
@@ -102,7 +110,9 @@ def _is_own_submodule(name: str) -> bool:
 def __getattr__(name: str):
     """flagtree's extensions load on first use; any other Triton attribute is Triton's."""
     if name in _LAZY:
-        return importlib.import_module(_LAZY[name])
+        module, _, attr = _LAZY[name].partition(":")
+        value = importlib.import_module(module)
+        return getattr(value, attr) if attr else value
     if not name.startswith("_") and not _is_own_submodule(name):
         triton = importlib.import_module("triton")
         try:

@@ -20,6 +20,7 @@ from flagtree.mlir.diagnostics import (
     parse_expectations,
 )
 from flagtree.mlir.passes.registry import PASSES, PassOptionError, add_pass
+from flagtree.mlir.pipeline import ANCHORS
 
 SPLIT_MARKER = "// -----"
 
@@ -112,6 +113,32 @@ def split_input(text: str, split: bool) -> list[Chunk]:
     return chunks
 
 
+def run_backend_pipeline(module: ir.Module, args: argparse.Namespace, asm, errors: list,
+                         buffer_name: str) -> str:
+    """Run the shared pipeline with `--backend`'s insertions up to its takeover anchor, or up to
+    the last `--dump-after` anchor printing the IR at each one; pass failures go to `errors`."""
+    from flagtree.mlir.pipeline import StageError, run_pipeline
+
+    dumps = set(args.dump_after)
+    stop = max(args.dump_after, key=ANCHORS.index) if args.dump_after else None
+    parts: list[str] = []
+
+    def after_anchor(anchor: str, current: ir.Module) -> None:
+        if anchor in dumps:
+            parts.append(f"// -----// IR after anchor '{anchor}' "
+                         f"(backend '{args.backend_name}') //----- //\n{asm(current)}")
+
+    try:
+        run_pipeline(module, args.backend, stop=stop, after_anchor=after_anchor)
+    except StageError as exc:
+        with module.context:
+            errors += [(m, None if pos is None else
+                        ir.Location.file(buffer_name if pos.filename == "-" else pos.filename,
+                                         pos.line, pos.col)) for m, pos in exc.errors]
+        return ""
+    return "".join(parts) if dumps else asm(module)
+
+
 def process_chunk(chunk: Chunk, args: argparse.Namespace, buffer_name: str) -> tuple[bool, str]:
     """Parse, verify and transform one buffer; return (ok, printed output)."""
     context = make_context()
@@ -122,17 +149,23 @@ def process_chunk(chunk: Chunk, args: argparse.Namespace, buffer_name: str) -> t
     output, ok = "", True
     # Leading newlines keep line numbers those of the original file.
     padded = "\n" * (chunk.first_line - 1) + chunk.text
-    try:
-        with context:
-            module = ir.Module.parse(padded)
-        pm = build_pass_manager(context, args.requests, pass_errors)
-        if args.requests:
-            pm.run(module.operation)
-        output = module.operation.get_asm(
+    def asm(module: ir.Module) -> str:
+        return module.operation.get_asm(
             enable_debug_info=args.mlir_print_debuginfo,
             print_generic_op_form=args.mlir_print_op_generic,
             use_name_loc_as_prefix=args.mlir_use_nameloc_as_prefix,
         )
+
+    try:
+        with context:
+            module = ir.Module.parse(padded)
+        if args.pipeline_mode:
+            output = run_backend_pipeline(module, args, asm, pass_errors, buffer_name)
+        else:
+            pm = build_pass_manager(context, args.requests, pass_errors)
+            if args.requests:
+                pm.run(module.operation)
+            output = asm(module)
     except ir.MLIRError as exc:
         log.add_error(exc)
         ok = False
@@ -193,6 +226,16 @@ def make_parser() -> argparse.ArgumentParser:
                         help="name SSA values after their name locations (as Triton prints TTIR)")
     parser.add_argument("--allow-unregistered-dialect", action="store_true",
                         help="accept ops of dialects that are not registered")
+    group = parser.add_argument_group(
+        "backend pipelines",
+        "the shared pipeline with a backend's passes at its anchors: " + ", ".join(ANCHORS))
+    group.add_argument("--backend", metavar="NAME",
+                       help="run backend NAME's pipeline (to the anchor where it takes over)")
+    group.add_argument("--print-pipeline", action="store_true",
+                       help="print the pipeline (of --backend, else the shared one) and exit")
+    group.add_argument("--dump-after", metavar="ANCHOR", action="append", default=[],
+                       choices=ANCHORS,
+                       help="print the IR at ANCHOR (repeatable); stop at the last one")
     return parser
 
 
@@ -209,11 +252,44 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         name, _, options = item[2:].partition("=")
         requests.append(PassRequest(name, options.strip("\"'")))
     args.requests = requests
+    args.pipeline_mode = bool(args.backend or args.dump_after or args.print_pipeline)
+    if args.pipeline_mode and requests:
+        raise UsageError("passes cannot be combined with --backend, --dump-after or "
+                         "--print-pipeline (a backend's own passes go in its pipeline)")
+    args.backend_name = args.backend or "(none)"
+    args.backend = _backend(args.backend) if args.backend else None
+    if args.backend is not None:
+        last = ANCHORS.index(args.backend.ir_level.anchor)
+        late = [a for a in args.dump_after if ANCHORS.index(a) > last]
+        if late:
+            raise UsageError(f"backend '{args.backend_name}' takes over at anchor "
+                             f"'{ANCHORS[last]}'; no IR at {', '.join(map(repr, late))}")
     return args
+
+
+def _backend(name: str):
+    """The installed backend `name`; a UsageError listing the installed ones otherwise."""
+    import warnings
+
+    from flagtree.backend.registry import BackendError, get_backend
+
+    with warnings.catch_warnings():
+        # A broken plugin warns once; flagtree-opt reports only what the user asked for.
+        warnings.simplefilter("ignore")
+        try:
+            return get_backend(name)
+        except BackendError as exc:
+            raise UsageError(str(exc)) from None
 
 
 def run(argv: list[str]) -> int:
     args = parse_args(argv)
+    if args.print_pipeline:
+        from flagtree.mlir.pipeline import format_pipeline
+
+        stop = max(args.dump_after, key=ANCHORS.index) if args.dump_after else None
+        sys.stdout.write(format_pipeline(args.backend, stop=stop))
+        return 0
     if args.input == "-":
         text, buffer_name = sys.stdin.read(), "<stdin>"
     else:

@@ -1,7 +1,8 @@
-"""flagtree's shared TTIR passes, run on a Triton module for any backend (cpu, nvidia, amd).
+"""flagtree's shared TTIR phase, run on a Triton module for any backend (cpu, nvidia, amd, ...).
 
-The module travels as text into flagtree's MLIR 22 context, through the passes, and back into
-Triton's context, so one Python pass serves Triton's own GPU pipelines and flagtree's backends.
+The module travels as text into flagtree's MLIR 22 context, through the passes of anchor `ttir`
+(kernel hints first, then the backend's own), and back into Triton's context: one Python pass
+serves Triton's own GPU pipelines and flagtree's backends alike.
 """
 
 from __future__ import annotations
@@ -9,36 +10,10 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Callable
+from typing import Any
 
 from flagtree.compile_errors import stage_errors
-from flagtree.mlir.context import make_context, parse_module, print_module
-from flagtree.mlir.pipeline import StageError
-
-# (pass, options) run before a backend's own TTIR passes; `{backend}` is filled in.
-SHARED_TTIR_PASSES = (("tt-apply-hints", "backend={backend}"),)
-
-
-def run_shared_passes(text: str, backend: str) -> str:
-    """TTIR text -> TTIR text after flagtree's shared passes for `backend` (raises StageError)."""
-    from mlir import ir, passmanager
-
-    from flagtree.mlir.passes import add_pass
-
-    module = parse_module(text, make_context())
-    errors: list = []
-    with module.context:
-        pm = passmanager.PassManager("builtin.module")
-        for name, options in SHARED_TTIR_PASSES:
-            add_pass(pm, name, options.format(backend=backend),
-                     on_error=lambda m, loc: errors.append((m, loc)))
-        try:
-            pm.run(module.operation)
-        except ir.MLIRError as exc:
-            raise StageError("ttir-shared", errors, exc) from None
-    if errors:
-        raise StageError("ttir-shared", errors, None)
-    return print_module(module)
-
 
 _LOC_FILE = re.compile(r'loc\("((?:[^"\\]|\\.)*)":\d+:\d+\)')
 
@@ -50,26 +25,53 @@ def has_hints(text: str) -> bool:
     return any(hints_in_file(name) for name in set(_LOC_FILE.findall(text)))
 
 
-def apply_to_triton_module(mod, backend: str, *, only_if_hinted: bool = False):
-    """Run the shared passes on Triton module `mod`; returns a module in `mod`'s context.
+def _backend(backend: Any):
+    if isinstance(backend, str):
+        from flagtree.backend.registry import get_backend
 
-    With `only_if_hinted`, a kernel whose sources carry no hint is returned as it is (the
-    passes would not change it), saving the round trip.
-    """
+        return get_backend(backend)
+    return backend
+
+
+def run_shared_passes(text: str, backend: Any) -> str:
+    """TTIR text -> TTIR text after the `ttir` anchor's passes for `backend` (a Backend or its
+    name); raises StageError."""
+    from flagtree.mlir.context import make_context, parse_module, print_module
+    from flagtree.mlir.pipeline import run_pipeline
+
+    module = parse_module(text, make_context())
+    run_pipeline(module, _backend(backend), stop="ttir", stage="ttir")
+    return print_module(module)
+
+
+def triton_module(text: str, context: Any) -> Any:
+    """TTIR text parsed into Triton's `context` (Triton parses modules from files only)."""
     from triton._C.libtriton import ir as triton_ir
 
-    source = str(mod)
-    if only_if_hinted and not has_hints(source):
-        return mod
-    kernel = mod.get_entry_func_name() if hasattr(mod, "get_entry_func_name") else "?"
-    with stage_errors(kernel, backend):
-        text = run_shared_passes(source, backend)
     fd, path = tempfile.mkstemp(suffix=".ttir", prefix="flagtree-")
     try:
         with os.fdopen(fd, "w") as f:
             f.write(text)
-        new = triton_ir.parse_mlir_module(path, mod.context)
+        module = triton_ir.parse_mlir_module(path, context)
     finally:
         os.unlink(path)
-    new.context = mod.context
-    return new
+    module.context = context
+    return module
+
+
+def apply_to_triton_module(mod: Any, backend: Any, *, only_if_needed: bool = False,
+                           errors: Callable[[str], Any] | None = None) -> Any:
+    """Triton module `mod` after the shared TTIR phase for `backend`, in `mod`'s context.
+
+    With `only_if_needed`, a kernel whose sources carry no hint, for a backend that inserts no
+    pass at `ttir`, is returned as it is (the phase would not change it). `errors(kernel)` is
+    the context manager turning a StageError into the backend's compilation error.
+    """
+    backend = _backend(backend)
+    source = str(mod)
+    if only_if_needed and not backend.pipeline.get("ttir") and not has_hints(source):
+        return mod
+    kernel = mod.get_entry_func_name()
+    with (errors(kernel) if errors else stage_errors(kernel, backend.name)):
+        text = run_shared_passes(source, backend)
+    return triton_module(text, mod.context)
