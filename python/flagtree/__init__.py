@@ -20,9 +20,10 @@ __version__ = "0.1.0"
 ALIASED_SUBMODULES = ("language", "testing", "runtime", "compiler", "tools", "errors",
                       "_C", "_utils", "backends.compiler", "backends.driver",
                       "backends.nvidia", "backends.amd")
-# flagtree's own modules where Triton has one of the same name (documented in
-# docs/dropin.md): `knobs` (flagtree's knobs, then Triton's), `backends` (the registry).
-EXTENSIONS = ("knobs", "backends")
+# flagtree's own where Triton has the same name (documented in docs/dropin.md): `knobs`
+# (flagtree's knobs, then Triton's), `backends` (the registry), `jit` (Triton's jit whose
+# kernels run on the backend owning their arguments' device).
+EXTENSIONS = ("knobs", "backends", "jit")
 
 
 def _triton_name(fullname: str) -> str | None:
@@ -87,6 +88,7 @@ _install_aliases()
 _LAZY = {
     "knobs": "flagtree.knobs",
     "backends": "flagtree.backends",
+    "jit": "flagtree.device_jit:jit",
     # Backend selection (flagtree.backend): see docs/dropin.md.
     "set_backend": "flagtree.backend:set_backend",
     "use_backend": "flagtree.backend:use_backend",
