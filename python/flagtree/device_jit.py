@@ -6,12 +6,14 @@ the default (and cuda tensors on nvidia/amd); each backend keeps its own per-dev
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from typing import Any
 
 from triton.runtime.jit import JITFunction as _TritonJITFunction
 from triton.runtime.jit import jit as _triton_jit
 
+from flagtree import knobs
 from flagtree.backend import selection
 
 
@@ -29,8 +31,20 @@ class JITFunction(_TritonJITFunction):
             return super().run(*args, grid=grid, warmup=warmup, **kwargs)
 
 
+@functools.cache
+def _one_runnable_backend() -> bool:
+    """Whether this process can run kernels on one backend only, with no default named for
+    Triton (then there is nothing to choose; decided once, as launches are hot)."""
+    from flagtree.backend import registry
+
+    runnable = sum(record.runnable for record in registry.records().values())
+    return runnable <= 1 and not knobs.backend.triton_default
+
+
 def _dispatch_target(args: tuple, kwargs: dict[str, Any]) -> str | None:
     """The backend to switch to for this launch, or None to stay on the current one."""
+    if _one_runnable_backend():
+        return None  # the common case, kept cheap: it runs on every launch
     if selection.selected_name():
         return None  # an explicit choice (FLAGTREE_BACKEND, set_backend, use_backend) wins
     name = selection.backend_for_arguments([*args, *kwargs.values()])

@@ -12,6 +12,7 @@ import triton
 
 import flagtree
 import flagtree.language as tl
+from flagtree import device_jit
 from flagtree.backend import selection
 
 
@@ -30,6 +31,7 @@ def plain_add_one(x, n, BLOCK: tl.constexpr):
 @pytest.fixture
 def gpu_is_default(monkeypatch):
     monkeypatch.setattr(selection, "default_name", lambda: "nvidia")
+    monkeypatch.setattr(device_jit, "_one_runnable_backend", lambda: False)  # cpu + a GPU
     flagtree.set_backend(None)
     yield
     flagtree.set_backend(None)
