@@ -75,10 +75,10 @@ def _apply(op: ir.Operation, hint: hint_table.Hint, backend: str) -> None:
             hint_table.warn_once(backend, name, "is not implemented")
     elif name in ("evict_first", "evict_last", "nontemporal"):
         if backend == "cpu":
+            # Streaming stores; loads keep the default cache behaviour (nothing to warn about:
+            # a hint on a line with a load and a store is meant for the store).
             if op.name == "tt.store" and name != "evict_last":
                 op.attributes["flagtree.nontemporal"] = ir.UnitAttr.get()
-            elif name != "evict_last":
-                hint_table.warn_once(backend, name, f"is not implemented on {op.name}")
         else:
             _set_eviction(op, "evict_first" if name == "nontemporal" else name)
     else:
