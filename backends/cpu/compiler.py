@@ -41,7 +41,7 @@ class CPUOptions:
     debug: bool = False
     sanitize_overflow: bool = False
     arch: str = ""
-    supported_fp8_dtypes: tuple[str, ...] = ("fp8e5", "fp8e4nv")
+    supported_fp8_dtypes: tuple[str, ...] = ("fp8e4nv", "fp8e5")  # sorted: parse_options is idempotent
     deprecated_fp8_dot_operand_dtypes: tuple[str, ...] = ()
     default_dot_input_precision: str = "ieee"
     allowed_dot_input_precisions: tuple[str, ...] = ("ieee", "tf32", "tf32x3", "bf16x3", "bf16x6")

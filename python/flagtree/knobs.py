@@ -157,7 +157,7 @@ class aot_knobs(knob_group):
 
     archives = env_str(
         "FLAGTREE_AOT_ARCHIVES", "",
-        "Archives (os.pathsep-separated) that @jit calls look up before compiling; see docs/aot.md.")
+        "Archives (os.pathsep-separated) that @jit calls look up before compiling (docs/aot.md).")
     capture = env_str(
         "FLAGTREE_AOT_CAPTURE", "",
         "Folder where `flagtree compile --capture` records the kernels a program JIT-compiles.")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import importlib.abc
 import importlib.util
+import os
 import sys
 import warnings
 
@@ -108,6 +109,14 @@ def install() -> None:
 
 
 def _install_gpu_stages() -> None:
-    from flagtree import gpu_stages
+    from flagtree import gpu_stages, knobs
 
     gpu_stages.install()
+    # FLAGTREE_AOT_ARCHIVES: @jit launches look in those archives first (flagtree.aot.cache),
+    # unless the user chose a cache manager of their own.
+    if knobs.aot.archives and not os.environ.get("TRITON_CACHE_MANAGER"):
+        import triton.knobs
+
+        from flagtree.aot.cache import ArchiveCacheManager
+
+        triton.knobs.cache.manager_class = ArchiveCacheManager

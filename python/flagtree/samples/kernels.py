@@ -42,7 +42,7 @@ def matmul_kernel(a_ptr, b_ptr, c_ptr, M, N, K, stride_am, stride_ak, stride_bk,
     a = a_ptr + rm[:, None] * stride_am + rk[None, :] * stride_ak
     b = b_ptr + rk[:, None] * stride_bk + rn[None, :] * stride_bn
     acc = tl.zeros((BLOCK_M, BLOCK_N), dtype=tl.float32)
-    for k in range(0, tl.cdiv(K, BLOCK_K)):
+    for k in range(tl.cdiv(K, BLOCK_K)):
         k_left = K - k * BLOCK_K
         a_tile = tl.load(a, mask=(rm[:, None] < M) & (rk[None, :] < k_left), other=0.0)
         b_tile = tl.load(b, mask=(rk[:, None] < k_left) & (rn[None, :] < N), other=0.0)
@@ -73,36 +73,38 @@ SAMPLES: list[KernelSpec] = [
 ]
 
 
-def run_sample(spec: KernelSpec) -> float:
-    """Run `spec`'s kernel on torch CPU tensors through the cpu backend, check it against
-    torch, and return the seconds the (warm) launch took."""
+def run_sample(spec: KernelSpec, kernel=None) -> float:
+    """Run `spec`'s kernel on torch CPU tensors through the cpu backend (or `kernel`, the same
+    kernel loaded from a `flagtree compile` archive), check it against torch, and return the
+    seconds the (warm) launch took."""
     import time
 
     import torch
 
+    fn = spec.fn if kernel is None else kernel
     torch.manual_seed(0)
     if spec.fn is add_kernel:
         n = 1_000_003
         x, y, out = torch.randn(n), torch.randn(n), torch.empty(n)
-        launch = lambda: add_kernel[(triton.cdiv(n, 1024),)](x, y, out, n, BLOCK_SIZE=1024)  # noqa: E731
-        expected = lambda: x + y  # noqa: E731
+        launch = lambda: fn[(triton.cdiv(n, 1024),)](x, y, out, n, BLOCK_SIZE=1024)
+        expected = lambda: x + y
     elif spec.fn is softmax_kernel:
         x = torch.randn(1000, 777)
         out = torch.empty_like(x)
-        launch = lambda: softmax_kernel[(x.shape[0],)](out, x, x.stride(0), out.stride(0),  # noqa: E731
-                                                      x.shape[1], BLOCK_SIZE=1024)
-        expected = lambda: torch.softmax(x, dim=1)  # noqa: E731
+        launch = lambda: fn[(x.shape[0],)](out, x, x.stride(0), out.stride(0),
+                                           x.shape[1], BLOCK_SIZE=1024)
+        expected = lambda: torch.softmax(x, dim=1)
     else:
         a, b = torch.randn(200, 150).half(), torch.randn(150, 130).half()
         out = torch.empty(200, 130)
 
         def launch():
             grid = (triton.cdiv(200, 64), triton.cdiv(130, 64))
-            matmul_kernel[grid](a, b, out, 200, 130, 150, a.stride(0), a.stride(1), b.stride(0),
-                                b.stride(1), out.stride(0), out.stride(1), BLOCK_M=64,
-                                BLOCK_N=64, BLOCK_K=32)
+            fn[grid](a, b, out, 200, 130, 150, a.stride(0), a.stride(1), b.stride(0),
+                     b.stride(1), out.stride(0), out.stride(1), BLOCK_M=64, BLOCK_N=64,
+                     BLOCK_K=32)
 
-        expected = lambda: a.float() @ b.float()  # noqa: E731
+        expected = lambda: a.float() @ b.float()
     launch()
     torch.testing.assert_close(out, expected(), rtol=1e-3, atol=1e-3)
     start = time.perf_counter()
