@@ -18,12 +18,15 @@ _previous = None
 
 @functools.cache
 def _sources_hash() -> str:
-    """A hash of the shared passes' sources: a change recompiles cached GPU kernels."""
+    """A hash of what flagtree adds to the GPU pipelines' input: the shared TTIR phase and the
+    language extensions (block pointers, old APIs) that shape the TTIR. A change recompiles."""
     here = Path(__file__).parent
-    files = [here / "shared_ttir.py", here / "hints.py",
-             here / "mlir" / "passes" / "tt_apply_hints.py"]
+    files = [here / "shared_ttir.py", here / "hints.py", here / "language_extra.py",
+             here / "mlir" / "pipeline.py", here / "mlir" / "passes" / "tt_apply_hints.py",
+             *sorted((here / "compat").glob("*.py"))]
     digest = hashlib.sha256()
     for f in files:
+        digest.update(f.name.encode())
         digest.update(f.read_bytes())
     return digest.hexdigest()[:16]
 
