@@ -4,14 +4,12 @@ shared pipeline. Stages: ttir -> linalg -> llmlir (LLVM dialect, JIT-compiled at
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import platform
 import sys
 from dataclasses import dataclass, fields
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any, ClassVar
 
 from triton._C.libtriton import ir as triton_ir
@@ -23,7 +21,7 @@ from flagtree.backend import Backend, Capabilities, DotCapability, IRLevel, Targ
 from flagtree.backend.stages import ttir_anchor
 from flagtree.backends.cpu.entry import add_entry, add_entry_address
 from flagtree.mlir import make_context, parse_module
-from flagtree.mlir.pipeline import StageError, run_pipeline
+from flagtree.mlir.pipeline import run_pipeline
 
 
 @dataclass(frozen=True)
@@ -203,28 +201,12 @@ def _dumped(stage: str, fn):
     return run
 
 
-@contextlib.contextmanager
 def _compilation_errors(kernel: str):
     """Turn a failing stage into Triton's CompilationError naming the kernel, the problem
     and the kernel's source line (with Triton's usual source excerpt)."""
-    try:
-        yield
-    except StageError as exc:
-        # Imported here: this module is loaded during Triton's backend discovery, before
-        # triton.compiler can be imported.
-        from triton.compiler.errors import CompilationError
+    from flagtree.compile_errors import stage_errors
 
-        message, pos = next(((m, p) for m, p in exc.errors if p and p.line), (str(exc), None))
-        message = message.removeprefix("pass 'tt-to-linalg' failed: ")
-        text = f"kernel '{kernel}' cannot be compiled for the CPU ({exc.stage} stage): {message}"
-        src, node = None, SimpleNamespace()
-        if pos is not None:
-            try:
-                src = Path(pos.filename).read_text()
-                node = SimpleNamespace(lineno=pos.line, col_offset=max(pos.col - 1, 0))
-            except OSError:
-                text += f" (at {pos})"
-        raise CompilationError(src, node, text) from None
+    return stage_errors(kernel, "the CPU", strip_prefix="pass 'tt-to-linalg' failed: ")
 
 
 def _min_dot_size(lhs_type, rhs_type) -> tuple[int, int, int]:

@@ -232,20 +232,9 @@ def _add_python_pass(pm: passmanager.PassManager, info: PassInfo, options: str,
                      on_error: Callable[[str, Any], None], owner: str) -> None:
     """Append a backend's Python pass `info` (as registry.add_pass does for flagtree's): an
     exception inside fails the pass, never the process, naming the pass and the backend."""
-    from flagtree.mlir.passes.registry import parse_options
+    from flagtree.mlir.passes.registry import add_pass
 
-    parsed = parse_options(info, options)
-
-    def run(op: ir.Operation, pass_) -> None:
-        try:
-            info.run(op, **parsed)
-        except Exception as exc:  # noqa: BLE001 - reported as a pass failure
-            where = getattr(exc, "op", None)
-            on_error(f"pass '{info.argument}'{owner} failed: {exc}",
-                     where.location if where is not None else None)
-            pass_.signal_pass_failure()
-
-    pm.add(run, name=info.argument)
+    add_pass(pm, info.argument, options, on_error, info=info, owner=owner)
 
 
 class StageError(Exception):

@@ -86,13 +86,18 @@ def add_pass(
     argument: str,
     options: str = "",
     on_error: Callable[[str, "ir.Location | None"], None] | None = None,
+    *,
+    info: PassInfo | None = None,
+    owner: str = "",
 ) -> None:
-    """Append flagtree pass `argument` (with mlir-opt style `options`) to module-level `pm`.
+    """Append flagtree pass `argument` (with mlir-opt style `options`) to module-level `pm`;
+    `info` gives a pass that is not flagtree's own (a backend's), `owner` names its backend in
+    messages.
 
     A Python exception inside the pass fails the pass (never the process); its message and
     the location of the op it names (if any) go to `on_error`.
     """
-    info = PASSES[argument]
+    info = info or PASSES[argument]
     parsed = parse_options(info, options)
 
     def run(op: ir.Operation, pass_) -> None:
@@ -101,7 +106,7 @@ def add_pass(
         except Exception as exc:  # noqa: BLE001 - reported as a pass failure
             where = getattr(exc, "op", None)
             if on_error:
-                on_error(f"pass '{argument}' failed: {exc}",
+                on_error(f"pass '{argument}'{owner} failed: {exc}",
                          where.location if where is not None else None)
             pass_.signal_pass_failure()
 
