@@ -141,6 +141,40 @@ def _wrap_dot(original):
     return wrapped
 
 
+_EXTRA_SLICE_ROW = BY_NAME["x[..., :] with more `:` than x has dimensions"]
+
+
+def _is_full_slice(sl) -> bool:
+    sl = core._unwrap_if_constexpr(sl)
+    return isinstance(sl, (slice, core.slice)) and all(
+        core._unwrap_if_constexpr(arg) is None for arg in (sl.start, sl.stop, sl.step))
+
+
+def _wrap_getitem(original):
+    """`tensor.__getitem__` that drops `:` entries past the rank (as Triton <= 3.8 did), with
+    one warning; any other index goes to Triton's own unchanged."""
+    if getattr(original, "__flagtree_drift__", False):
+        return original
+
+    def __getitem__(self, slices, _semantic=None, _generator=None):
+        items = slices
+        if isinstance(items, core.tuple):
+            items = items.values
+        if isinstance(items, (list, tuple)):
+            full = [i for i, sl in enumerate(items) if _is_full_slice(sl)]
+            extra = full[len(self.shape):]
+            if extra:
+                warn_once(_EXTRA_SLICE_ROW, kernel=True, semantic=_semantic, generator=_generator)
+                kept = [sl for i, sl in enumerate(items) if i not in set(extra)]
+                slices = core.tuple(kept) if isinstance(slices, core.tuple) else type(items)(kept)
+        return original(self, slices, _semantic=_semantic)
+
+    wrapped = _builtin(__getitem__, "__getitem__", original.__doc__)
+    wrapped.__flagtree_drift__ = True
+    wrapped.__flagtree_original__ = original
+    return wrapped
+
+
 # --- `_builder=`: builtins written for Triton <= 3.3 -------------------------------------------
 
 _BUILDER_ROW = BY_NAME["_builder= argument of builtins (@tl.core.extern, @tl.core.builtin, "
@@ -268,6 +302,7 @@ def install(tl) -> None:
             setattr(tl_math, name, _math_minmax(name, target))
 
     core.pointer_type.__init__ = _wrap_pointer_type_init(core.pointer_type.__init__)
+    core.tensor.__getitem__ = _wrap_getitem(core.tensor.__getitem__)
     dot = _wrap_dot(core.dot)
     extern_elementwise = _wrap_extern_elementwise(core.extern_elementwise)
     for module in (tl, core):

@@ -109,6 +109,11 @@ ROWS: tuple[Drift, ...] = (
           "triton.language",
           "Remove `with tl.async_task(...)` (Triton 3.9 warp-specializes loops: "
           "`tl.range(..., warp_specialize=True)`)"),
+    Drift("x[..., :] with more `:` than x has dimensions", "3.8", MAPPED,
+          "the same index without the extra `:` (e.g. `x[None]` for a scalar x)",
+          "triton.language",
+          note="Triton <= 3.8 ignored a `:` past the rank (FlagGems' paged attention writes "
+          "`scalar[None, :]`); 3.9 raises 'too many indices'"),
     Drift("tl.dot(allow_tf32=)", "3.9, deprecated", MAPPED,
           'tl.dot(a, b, input_precision="ieee")', "triton.language",
           note="for allow_tf32=False; allow_tf32=True is the default precision, tl.dot(a, b); "

@@ -210,6 +210,20 @@ def test_dot_allow_tf32():
     torch.testing.assert_close(c, a @ b, rtol=1e-4, atol=1e-4)
 
 
+@triton.jit
+def _extra_slice_kernel(P, OUT, N: tl.constexpr):
+    x = tl.load(P)  # a scalar: Triton <= 3.8 read x[None, :] as x[None]
+    o = tl.arange(0, N)[None, :]
+    tl.store(OUT + o, x[None, :] + o)
+
+
+def test_extra_full_slices_past_the_rank():
+    p, out = torch.tensor([2.0]), torch.empty(1, 8)
+    with expect_warnings("the same index without the extra `:`"):
+        _extra_slice_kernel[(1,)](p, out, N=8)
+    torch.testing.assert_close(out, 2.0 + torch.arange(8.0)[None, :])
+
+
 @core.extern
 def _old_sin(arg0, _builder=None):
     return core.extern_elementwise(

@@ -216,6 +216,18 @@ def _isinf(e, a, t, rt):
     return e.op(f"arith.extui {e.op(f'arith.cmpf oeq, {ab}, {inf} : {t}', 'c')} : i1 to {rt}", "r")
 
 
+def _isfinite(e, a, t, rt):
+    ab = e.op(f"math.absf {a[0]} : {t}", "f")
+    inf = e.const("0x7F800000" if t == "f32" else "0x7FF0000000000000", t)
+    return e.op(f"arith.extui {e.op(f'arith.cmpf olt, {ab}, {inf} : {t}', 'c')} : i1 to {rt}", "r")
+
+
+def _powi(e, a, t, rt):
+    """x ** n for an i32 n (`__nv_powif`/`__nv_powi`): C's pow is exact for integral n."""
+    n = e.op(f"arith.sitofp {a[1]} : i32 to {t}", "n")
+    return e.op(f"math.powf {a[0]}, {n} : {t}", "r")
+
+
 def _signbit(e, a, t, rt):
     w = 32 if t == "f32" else 64
     bits = e.op(f"arith.bitcast {a[0]} : {t} to i{w}", "b")
@@ -271,6 +283,7 @@ _EXTERN_ARITH = {
     "fdiv_rn": lambda e, a, t, rt: e.op(f"arith.divf {a[0]}, {a[1]} : {t}", "r"),
     "fdiv_rz": _div_rz,
     "isnan": _isnan, "isinf": _isinf, "signbit": _signbit, "fdim": _fdim,
+    "finite": _isfinite, "isfinite": _isfinite, "powi": _powi,
     "fmod": lambda e, a, t, rt: e.op(f"arith.remf {a[0]}, {a[1]} : {t}", "r"),
     "fast_dividef": lambda e, a, t, rt: e.op(f"arith.divf {a[0]}, {a[1]} : {t}", "r"),
     "div_rn": lambda e, a, t, rt: e.op(f"arith.divf {a[0]}, {a[1]} : {t}", "r"),
@@ -288,7 +301,7 @@ def _extern(tr: Translator, op: ir.Operation) -> None:
     base = symbol.removeprefix("__nv_").removeprefix("__ocml_")
     arg_t = str(element_type(op.operands[0].type))
     res_t = str(element_type(op.results[0].type))
-    for suffix in ("_f32", "_f64", "f", ""):
+    for suffix in ("_f32", "_f64", "f", "", "d"):  # `d`: `__nv_isfinited`
         key = base[: -len(suffix)] if suffix and base.endswith(suffix) else base
         if _EXTERN_MATH.get(key):
             math_op = _EXTERN_MATH[key]

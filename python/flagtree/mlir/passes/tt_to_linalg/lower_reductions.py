@@ -154,8 +154,9 @@ def _reduce(tr: Translator, op: ir.Operation) -> None:
     out_shape = shape[:axis] + shape[axis + 1:]
     for k, res in enumerate(op.results):
         name = results[k]
-        if not out_shape:
-            name = e.op(f"tensor.extract {name}[] : {out_types[k]}", "x")
+        if not out_shape:  # a scalar: booleans are stored as i8 in tensors, used as i1
+            name = tr.to_scalar(e.op(f"tensor.extract {name}[] : {out_types[k]}", "x"),
+                                element_type(srcs[k].type))
         e.bind(res, name)
 
 
