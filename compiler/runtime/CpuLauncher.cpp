@@ -10,7 +10,8 @@
 // where args[i] points to an 8-byte slot holding the i-th runtime argument.
 // `launch` packs the Python arguments into slots (holding the GIL), then
 // releases the GIL and calls `entry` once per program id, spread over a
-// persistent thread pool. Sees no MLIR header: built with RTTI for nanobind.
+// persistent thread pool (64 MiB stacks, the calling thread's share included).
+// Sees no MLIR header: built with RTTI for nanobind.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +21,9 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -267,6 +271,163 @@ struct Grid {
 /// 8 MiB (address space only; pages are committed when touched).
 constexpr size_t kWorkerStackBytes = size_t(64) << 20;
 
+} // namespace
+
+// `flagtree_call_on_stack(top, fn, arg)` calls fn(arg) with the stack pointer
+// at `top` (16-byte aligned) and returns on the caller's stack: no system call,
+// unlike swapcontext. A frame-pointer frame with CFI, so debuggers and
+// profilers unwind through it.
+#if defined(__x86_64__) || defined(__aarch64__)
+#define FLAGTREE_CALL_ON_STACK 1
+extern "C" void flagtree_call_on_stack(void *top, void (*fn)(void *),
+                                       void *arg);
+#endif
+
+#if defined(__x86_64__)
+asm(R"(
+    .pushsection .text
+    .p2align 4
+    .globl flagtree_call_on_stack
+    .hidden flagtree_call_on_stack
+    .type flagtree_call_on_stack, @function
+flagtree_call_on_stack:
+    .cfi_startproc
+    pushq %rbp
+    .cfi_def_cfa_offset 16
+    .cfi_offset %rbp, -16
+    movq %rsp, %rbp
+    .cfi_def_cfa_register %rbp
+    movq %rdi, %rsp
+    movq %rdx, %rdi
+    callq *%rsi
+    movq %rbp, %rsp
+    popq %rbp
+    .cfi_def_cfa %rsp, 8
+    retq
+    .cfi_endproc
+    .size flagtree_call_on_stack, .-flagtree_call_on_stack
+    .popsection
+)");
+#elif defined(__aarch64__)
+asm(R"(
+    .pushsection .text
+    .p2align 2
+    .globl flagtree_call_on_stack
+    .hidden flagtree_call_on_stack
+    .type flagtree_call_on_stack, %function
+flagtree_call_on_stack:
+    .cfi_startproc
+    stp x29, x30, [sp, #-16]!
+    .cfi_def_cfa_offset 16
+    .cfi_offset x29, -16
+    .cfi_offset x30, -8
+    mov x29, sp
+    .cfi_def_cfa_register x29
+    mov sp, x0
+    mov x0, x2
+    blr x1
+    mov sp, x29
+    .cfi_def_cfa_register sp
+    ldp x29, x30, [sp], #16
+    .cfi_def_cfa_offset 0
+    .cfi_restore x29
+    .cfi_restore x30
+    ret
+    .cfi_endproc
+    .size flagtree_call_on_stack, .-flagtree_call_on_stack
+    .popsection
+)");
+#endif
+
+namespace {
+
+/// A launching thread's share of the grid runs on a stack as large as a
+/// worker's: Python's threads have RLIMIT_STACK (8 MiB by default), less than
+/// a program with a few 4 MiB tiles needs. One per thread, mapped on its first
+/// launch with a guard page below it (address space only, as for workers),
+/// unmapped when the thread exits.
+class CallerStack {
+public:
+  ~CallerStack() {
+    if (base)
+      munmap(base, kWorkerStackBytes + guard);
+  }
+
+  /// Run `grid.drain()` on this thread's large stack (on its own stack when
+  /// that is as large, or when no stack can be mapped).
+  static void drain(Grid &grid) {
+    thread_local CallerStack stack;
+    if (!stack.needed() || !stack.map()) {
+      grid.drain();
+      return;
+    }
+    char *top = stack.base + stack.guard + kWorkerStackBytes;
+#ifdef FLAGTREE_CALL_ON_STACK
+    flagtree_call_on_stack(
+        top, [](void *work) { static_cast<Grid *>(work)->drain(); }, &grid);
+#else
+    ucontext_t caller, callee;
+    if (getcontext(&callee) != 0) {
+      grid.drain();
+      return;
+    }
+    callee.uc_stack.ss_sp = stack.base + stack.guard;
+    callee.uc_stack.ss_size = size_t(top - stack.base) - stack.guard;
+    callee.uc_link = &caller;
+    current = &grid;
+    makecontext(&callee, [] { current->drain(); }, 0);
+    if (swapcontext(&caller, &callee) != 0)
+      grid.drain();
+#endif
+  }
+
+private:
+  /// Whether this thread's own stack is smaller than a worker's (asked once).
+  bool needed() {
+    if (ownBytes == 0) {
+      ownBytes = 1;
+      pthread_attr_t attr;
+      if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+        size_t own = 0;
+        if (pthread_attr_getstacksize(&attr, &own) == 0 && own > 0)
+          ownBytes = own;
+        pthread_attr_destroy(&attr);
+      }
+    }
+    return ownBytes < kWorkerStackBytes;
+  }
+
+  bool map() {
+    if (base)
+      return true;
+    const size_t page = size_t(sysconf(_SC_PAGESIZE));
+    void *mapped = mmap(nullptr, kWorkerStackBytes + page,
+                        PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK,
+                        -1, 0);
+    if (mapped == MAP_FAILED)
+      return false;
+    if (mprotect(mapped, page, PROT_NONE) != 0) {
+      munmap(mapped, kWorkerStackBytes + page);
+      return false;
+    }
+    base = static_cast<char *>(mapped);
+    guard = page;
+    return true;
+  }
+
+#ifndef FLAGTREE_CALL_ON_STACK
+  static thread_local Grid *current; // the grid the context drains
+#endif
+  char *base = nullptr; // the mapping: guard page, then the stack
+  size_t guard = 0;
+  size_t ownBytes = 0; // this thread's own stack size; 0: not asked yet
+};
+
+#ifndef FLAGTREE_CALL_ON_STACK
+thread_local Grid *CallerStack::current = nullptr;
+#endif
+
 /// Number of CPUs this process may run on (read once).
 int defaultThreadCount() {
   static const int count = [] {
@@ -327,7 +488,7 @@ public:
     ticket.store(next | uint64_t(helpers), std::memory_order_release);
     { std::lock_guard<std::mutex> lock(mutex); }
     wake.notify_all();
-    grid.drain();
+    CallerStack::drain(grid);
     auto finished = [&] {
       return pending.load(std::memory_order_acquire) == 0;
     };
@@ -490,7 +651,7 @@ void launch(uintptr_t entry, std::tuple<int64_t, int64_t, int64_t> grid,
   nb::gil_scoped_release noGil;
   if (threads <= 1) {
     work.chunk = total;
-    work.drain();
+    CallerStack::drain(work);
     return;
   }
   // About four chunks per thread: few atomics, still some load balancing.

@@ -53,9 +53,13 @@ PHASES = (
     # `flagtree-define-intrinsics` runs after bufferization (see tt-to-linalg).
     Phase("to-loops", "loops", ("flagtree-define-intrinsics", "convert-linalg-to-loops"),
           "define flagtree's helper functions; linalg on buffers -> scf loops"),
+    # Stack buffers left in loop bodies (the memref anchor may promote temporaries to the
+    # stack) are freed at the end of every iteration, while loops are still structured.
     Phase("to-cf", "before-llvm",
-          ("expand-strided-metadata", "lower-affine", "canonicalize", "convert-scf-to-cf"),
-          "strided metadata and affine maps expanded; structured control flow -> cf"),
+          ("expand-strided-metadata", "lower-affine", "canonicalize",
+           "flagtree-loop-stack-restore", "convert-scf-to-cf"),
+          "strided metadata and affine maps expanded; loops free their stack buffers every "
+          "iteration; structured control flow -> cf"),
     Phase("to-llvm", "llvm",
           ("finalize-memref-to-llvm",
            "lower-affine",

@@ -35,7 +35,8 @@ CPU_AFTER_LINALG = [
     ("func.func(promote-buffers-to-stack{max-alloc-size-in-bytes=4194304 "
      "max-rank-of-allocated-memref=8})"),
     "flagtree-define-intrinsics", "convert-linalg-to-loops", "flagtree-expand-math",
-    "expand-strided-metadata", "lower-affine", "canonicalize", "convert-scf-to-cf",
+    "expand-strided-metadata", "lower-affine", "canonicalize", "flagtree-loop-stack-restore",
+    "convert-scf-to-cf",
     "finalize-memref-to-llvm", "lower-affine", "convert-math-to-llvm", "convert-math-to-libm",
     "arith-expand{include-bf16=true}", "convert-arith-to-llvm", "convert-index-to-llvm",
     "convert-cf-to-llvm", "convert-func-to-llvm", "reconcile-unrealized-casts",

@@ -14,6 +14,7 @@ from flagtree.mlir.passes import (
     define_intrinsics,
     expand_math,
     loop_carried_in_place,
+    loop_stack_restore,
     tt_apply_hints,
     tt_strip_debug_ops,
     tt_to_linalg,
@@ -51,6 +52,12 @@ PASSES: dict[str, PassInfo] = {
             loop_carried_in_place.SUMMARY,
             loop_carried_in_place.OPTIONS,
             loop_carried_in_place.run,
+        ),
+        PassInfo(
+            loop_stack_restore.ARGUMENT,
+            loop_stack_restore.SUMMARY,
+            loop_stack_restore.OPTIONS,
+            loop_stack_restore.run,
         ),
         PassInfo(expand_math.ARGUMENT, expand_math.SUMMARY, expand_math.OPTIONS, expand_math.run),
         PassInfo(
