@@ -50,6 +50,7 @@ def _apply_language_extensions(tl) -> None:
 
 
 _import_callbacks: list = []
+_pending: dict[str, list] = {}  # module name -> patches to run once it has loaded
 
 
 def on_triton_import(callback) -> None:
@@ -57,20 +58,35 @@ def on_triton_import(callback) -> None:
     _import_callbacks.append(callback)
 
 
+def after_import(name: str, patch) -> None:
+    """Run `patch(module)` on module `name` (any package) now if it is loaded, else once, right
+    after it has been imported."""
+    module = sys.modules.get(name)
+    if module is not None:
+        patch(module)
+        return
+    _pending.setdefault(name, []).append(patch)
+    _ensure_watcher()
+
+
 def _after_import(name: str, module) -> None:
-    for callback in list(_import_callbacks):
-        callback(name, module)
+    if name == "triton" or name.startswith("triton."):
+        for callback in _import_callbacks:
+            callback(name, module)
+    for patch in _pending.pop(name, ()):
+        patch(module)
     if name == "triton.language":
         _apply_language_extensions(module)
     elif name == "triton.knobs":
         _install_gpu_stages()
 
 
-class _TritonImportWatcher(importlib.abc.MetaPathFinder):
-    """Finds `triton` modules with the other finders and reports each one once it has loaded."""
+class _ImportWatcher(importlib.abc.MetaPathFinder):
+    """Finds `triton` modules, and modules with pending patches, with the other finders and
+    reports each one once it has loaded."""
 
     def find_spec(self, fullname, path, target=None):
-        if fullname != "triton" and not fullname.startswith("triton."):
+        if fullname not in _pending and fullname != "triton" and not fullname.startswith("triton."):
             return None
         for finder in sys.meta_path:
             if finder is self or not hasattr(finder, "find_spec"):
@@ -93,13 +109,18 @@ class _TritonImportWatcher(importlib.abc.MetaPathFinder):
         return spec
 
 
+def _ensure_watcher() -> None:
+    if not any(isinstance(f, _ImportWatcher) for f in sys.meta_path):
+        sys.meta_path.insert(0, _ImportWatcher())
+
+
 def install() -> None:
     """Install every hook once; safe to call from any import order."""
     global _installed
     if _installed:
         return
     _installed = True
-    sys.meta_path.insert(0, _TritonImportWatcher())
+    _ensure_watcher()
     tl = sys.modules.get("triton.language")
     if tl is not None and hasattr(tl, "core"):
         _apply_language_extensions(tl)

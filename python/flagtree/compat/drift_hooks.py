@@ -1,13 +1,13 @@
 """How the API-drift shims attach to Triton's modules without editing them.
 
 PEP 562 module `__getattr__`s for aliases and refused names, and one `sys.meta_path` finder that
-patches modules loaded later and refuses removed modules and `from package import name`s.
+refuses removed modules and `from package import name`s (flagtree.triton_hooks.after_import
+patches modules loaded later).
 """
 
 from __future__ import annotations
 
 import importlib.abc
-import importlib.util
 import sys
 from collections.abc import Callable
 
@@ -15,12 +15,10 @@ from flagtree.compat.drift_table import BY_NAME, warn_once
 
 
 class ImportGuard(importlib.abc.MetaPathFinder):
-    """Runs `patches[name](module)` once `name` has loaded, and fails imports of `refused` names
-    (removed modules, or removed attributes of packages met by `from package import name`) with
-    the row's reason."""
+    """Fails imports of `refused` names (removed modules, or removed attributes of packages met
+    by `from package import name`) with the row's reason."""
 
     def __init__(self) -> None:
-        self.patches: dict[str, Callable] = {}
         self.refused: dict[str, str] = {}
 
     def find_spec(self, fullname, path, target=None):
@@ -29,20 +27,6 @@ class ImportGuard(importlib.abc.MetaPathFinder):
             # Not ModuleNotFoundError(name=fullname): `from package import name` would swallow
             # that and report a bare "cannot import name".
             raise ImportError(message)
-        patch = self.patches.pop(fullname, None)
-        if patch is None:
-            return None
-        spec = importlib.util.find_spec(fullname)  # This finder no longer answers for it.
-        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
-            return spec
-        exec_module = spec.loader.exec_module
-
-        def exec_then_patch(module):
-            exec_module(module)
-            patch(module)
-
-        spec.loader.exec_module = exec_then_patch
-        return spec
 
 
 def guard() -> ImportGuard:
@@ -53,14 +37,6 @@ def guard() -> ImportGuard:
     finder = ImportGuard()
     sys.meta_path.insert(0, finder)
     return finder
-
-
-def after_import(name: str, patch: Callable) -> None:
-    """Run `patch(module)` on module `name` now if it is loaded, else right after it loads."""
-    if name in sys.modules:
-        patch(sys.modules[name])
-    else:
-        guard().patches[name] = patch
 
 
 def module_getattr(module, aliases: dict, refused: dict, fallback: Callable | None = None):

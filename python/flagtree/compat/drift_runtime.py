@@ -10,8 +10,9 @@ import importlib
 import inspect
 import sys
 
-from flagtree.compat.drift_hooks import after_import, alias, guard, module_getattr, refusals
+from flagtree.compat.drift_hooks import alias, guard, module_getattr, refusals
 from flagtree.compat.drift_table import BY_NAME, warn_once
+from flagtree.triton_hooks import after_import
 
 _WARP_SPEC_FIELDS = ("num_buffers_warp_spec", "num_consumer_groups", "reg_dec_producer",
                      "reg_inc_consumer")

@@ -21,8 +21,6 @@ It ships a CPU vendor, `arm` (device name `cpu`), that 5.0.x leaves out of the e
 from __future__ import annotations
 
 import enum
-import importlib.abc
-import importlib.util
 import os
 import platform
 import struct
@@ -38,46 +36,16 @@ _CPU_VENDOR_VALUE = 15
 def install(tl) -> None:
     """Patch each FlagGems module below now if it is loaded, else right after it is imported."""
     del tl  # FlagGems needs nothing added to `triton.language` beyond flagtree.language_extra.
-    pending = {}
+    from flagtree.triton_hooks import after_import
+
     for name, patch in _PATCHES.items():
-        if name in sys.modules:
-            _apply(name, patch)
-        else:
-            pending[name] = patch
-    if pending and not any(isinstance(f, _AfterFlagGemsImport) for f in sys.meta_path):
-        sys.meta_path.insert(0, _AfterFlagGemsImport(pending))
+        after_import(name, lambda module, name=name, patch=patch: _apply(name, patch, module))
 
 
-def _apply(name: str, patch) -> None:
+def _apply(name: str, patch, module) -> None:
     if name not in _applied:
         _applied.add(name)
-        patch(sys.modules[name])
-
-
-class _AfterFlagGemsImport(importlib.abc.MetaPathFinder):
-    """Finds the FlagGems modules to patch with the other finders and patches each once it has
-    loaded; leaves `sys.meta_path` when all are done."""
-
-    def __init__(self, patches: dict) -> None:
-        self.patches = dict(patches)
-
-    def find_spec(self, fullname, path, target=None):
-        patch = self.patches.pop(fullname, None)
-        if patch is None:
-            return None
-        if not self.patches:
-            sys.meta_path.remove(self)
-        spec = importlib.util.find_spec(fullname)  # This finder no longer answers for it.
-        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
-            return spec
-        exec_module = spec.loader.exec_module
-
-        def exec_then_patch(module):
-            exec_module(module)
-            _apply(fullname, patch)
-
-        spec.loader.exec_module = exec_then_patch
-        return spec
+        patch(module)
 
 
 # ----------------------------------------------------------------------------------------------
