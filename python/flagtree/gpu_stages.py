@@ -7,8 +7,9 @@ the user keeps running after flagtree's, and both take part in Triton's cache ke
 from __future__ import annotations
 
 import functools
-import hashlib
 from pathlib import Path
+
+from flagtree.utils import sources_digest
 
 # Triton backend name (GPUTarget.backend) -> flagtree's name for it.
 WRAPPED = {"cuda": "nvidia", "hip": "amd"}
@@ -24,11 +25,7 @@ def _sources_hash() -> str:
     files = [here / "shared_ttir.py", here / "hints.py", here / "language_extra.py",
              here / "mlir" / "pipeline.py", here / "mlir" / "passes" / "tt_apply_hints.py",
              *sorted((here / "compat").glob("*.py"))]
-    digest = hashlib.sha256()
-    for f in files:
-        digest.update(f.name.encode())
-        digest.update(f.read_bytes())
-    return digest.hexdigest()[:16]
+    return sources_digest(files)
 
 
 def _hook(backend=None, stages=None, options=None, language=None, capability=None):

@@ -1,12 +1,15 @@
-"""Small helpers shared across flagtree: atomic file writes.
+"""Small helpers shared across flagtree: atomic file writes, digests of source files.
 
 Anything written to disk goes through here so a crash never leaves a half-written file.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
+from collections.abc import Iterable
+from pathlib import Path
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> None:
@@ -22,3 +25,13 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def sources_digest(files: Iterable[str | os.PathLike]) -> str:
+    """16 hex digits that change whenever one of `files` (names and contents, in the order
+    given) changes: the part of a cache key that stands for some source code."""
+    digest = hashlib.sha256()
+    for path in map(Path, files):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]

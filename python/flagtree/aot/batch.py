@@ -24,6 +24,7 @@ from flagtree.aot.archive import FORMAT_VERSION, Archive, write_archive
 from flagtree.aot.build import Job, build
 from flagtree.aot.errors import AOTError
 from flagtree.aot.targets import Target, check_backend
+from flagtree.utils import sources_digest
 
 
 @dataclass(frozen=True)
@@ -87,10 +88,7 @@ def versions() -> dict[str, str]:
 @functools.cache
 def _aot_sources() -> str:
     """A digest of flagtree.aot's own sources: a change to how entries are made rebuilds them."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
-        digest.update(path.name.encode() + path.read_bytes())
-    return digest.hexdigest()[:16]
+    return sources_digest(sorted(Path(__file__).parent.rglob("*.py")))
 
 
 def _build_key(fn: Any, signature_text: str, fixed: dict, options: dict, grid: str | None,

@@ -5,21 +5,17 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 from pathlib import Path
 
 from flagtree.backends.cpu.compiler import CPUBackend
+from flagtree.utils import sources_digest
 from triton.backends.compiler import GPUTarget
 
 
 @functools.lru_cache(None)
 def _package_key() -> str:
     """Changes with this package's sources: part of Triton's cache key for nova kernels."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return sources_digest(sorted(Path(__file__).parent.rglob("*.py")))
 
 
 class NovaCompiler(CPUBackend):
