@@ -110,18 +110,22 @@ def _is_own_submodule(name: str) -> bool:
 
 
 def __getattr__(name: str):
-    """flagtree's extensions load on first use; any other Triton attribute is Triton's."""
+    """flagtree's extensions load on first use; any other Triton attribute is Triton's. Each
+    name is resolved once, then kept in this module (`triton.cdiv` in a grid lambda runs on
+    every launch)."""
     if name in _LAZY:
         module, _, attr = _LAZY[name].partition(":")
         value = importlib.import_module(module)
-        return getattr(value, attr) if attr else value
-    if not name.startswith("_") and not _is_own_submodule(name):
-        triton = importlib.import_module("triton")
+        value = getattr(value, attr) if attr else value
+    elif not name.startswith("_") and not _is_own_submodule(name):
         try:
-            return getattr(triton, name)
+            value = getattr(importlib.import_module("triton"), name)
         except AttributeError:
-            pass
-    raise AttributeError(f"module 'flagtree' has no attribute '{name}'")
+            raise AttributeError(f"module 'flagtree' has no attribute '{name}'") from None
+    else:
+        raise AttributeError(f"module 'flagtree' has no attribute '{name}'")
+    globals()[name] = value
+    return value
 
 
 def __dir__():
