@@ -177,6 +177,21 @@ def _jit_function_cache(self):
     return {device: caches[0] for device, caches in self.device_caches.items()}
 
 
+def _refuse_instance_attributes(cls: type, refused: dict) -> None:
+    """Give `cls` a `__getattr__` (only reached for missing attributes) that raises the row's
+    reason for the removed names in `refused` (name -> (row, spelling))."""
+    if "__getattr__" in cls.__dict__:
+        return
+
+    def __getattr__(self, name):
+        if name in refused:
+            row, spelled = refused[name]
+            raise AttributeError(row.message(spelled))
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    cls.__getattr__ = __getattr__
+
+
 def _install_jit_function(jit) -> None:
     cls = jit.JITFunction
     if getattr(cls.__dict__.get("_do_compile"), "__flagtree_drift__", False):
@@ -189,14 +204,7 @@ def _install_jit_function(jit) -> None:
     refused = {name: (removed, f"JITFunction.{name}") for name in
                ("binder", "constexpr_indices", "non_constexpr_indices", "specialised_indices",
                 "divisibility")}
-    if "__getattr__" not in cls.__dict__:
-        def __getattr__(self, name):
-            if name in refused:
-                row, spelled = refused[name]
-                raise AttributeError(row.message(spelled))
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-
-        cls.__getattr__ = __getattr__
+    _refuse_instance_attributes(cls, refused)
     cls._do_compile = _wrap_do_compile(cls._do_compile)
 
 
@@ -316,15 +324,8 @@ def install() -> None:
                            "LazyProxy")
     driver_module = sys.modules["triton.runtime.driver"]
     module_getattr(driver_module, {}, lazy_proxy)
-    config = driver_module.DriverConfig  # `triton.runtime.driver` is also its instance
-    if "__getattr__" not in config.__dict__:
-        def __getattr__(self, name):
-            if name in lazy_proxy:
-                row, spelled = lazy_proxy[name]
-                raise AttributeError(row.message(spelled))
-            raise AttributeError(f"'DriverConfig' object has no attribute {name!r}")
-
-        config.__getattr__ = __getattr__
+    # `triton.runtime.driver` is also a DriverConfig instance.
+    _refuse_instance_attributes(driver_module.DriverConfig, lazy_proxy)
 
     attrs_row = "triton.compiler.AttrsDescriptor, triton.backends.compiler.AttrsDescriptor"
     for module_name in ("triton.compiler", "triton.compiler.compiler", "triton.backends.compiler"):
