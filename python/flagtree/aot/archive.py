@@ -19,6 +19,7 @@ import zlib
 from pathlib import Path, PurePosixPath
 
 from flagtree.aot.errors import ArchiveError
+from flagtree.utils import atomic_open
 
 FORMAT = "flagtree-aot"
 FORMAT_VERSION = 1
@@ -97,26 +98,19 @@ def _ordered(contents: dict[str, bytes]) -> list[str]:
 
 
 def _write_tar(path: Path, contents: dict[str, bytes]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.tmp-")
-    try:
-        with os.fdopen(fd, "wb") as raw:
-            stream = (gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0)
-                      if path.name.endswith((".gz", ".tgz")) else raw)
-            with tarfile.open(fileobj=stream, mode="w", format=tarfile.PAX_FORMAT) as tar:
-                for name in _ordered(contents):
-                    data = contents[name]
-                    info = tarfile.TarInfo(name)
-                    info.size, info.mtime, info.mode = len(data), 0, 0o644
-                    info.uid = info.gid = 0
-                    info.uname = info.gname = ""
-                    tar.addfile(info, io.BytesIO(data))
-            if stream is not raw:
-                stream.close()
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_open(path, "wb") as raw:
+        stream = (gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0)
+                  if path.name.endswith((".gz", ".tgz")) else raw)
+        with tarfile.open(fileobj=stream, mode="w", format=tarfile.PAX_FORMAT) as tar:
+            for name in _ordered(contents):
+                data = contents[name]
+                info = tarfile.TarInfo(name)
+                info.size, info.mtime, info.mode = len(data), 0, 0o644
+                info.uid = info.gid = 0
+                info.uname = info.gname = ""
+                tar.addfile(info, io.BytesIO(data))
+        if stream is not raw:
+            stream.close()
 
 
 def check_replaceable(path: str | os.PathLike) -> None:
