@@ -78,40 +78,29 @@ def hints_in_file(path: str) -> dict[int, list[Hint]]:
     return _scan_file(path, st.st_mtime_ns, st.st_size)
 
 
-# What each hint means. `ops`: the TTIR ops it attaches to; `backends`: backend -> what it does
-# there (documented in docs/hints.md); a backend not listed accepts the hint and ignores it.
+# The hints flagtree knows: name -> (the TTIR ops it attaches to, what it asks for). What each
+# backend does with them is tt-apply-hints' job (and docs/hints.md); a hint a backend does not
+# implement warns once there and is dropped.
 @dataclass(frozen=True)
 class HintInfo:
     ops: tuple[str, ...]
     summary: str
-    backends: dict[str, str]
-    needs_value: bool = False
 
 
 HINTS: dict[str, HintInfo] = {
-    "unroll": HintInfo(("scf.for",), "unroll the loop N times (tt.loop_unroll_factor)",
-                       {"cpu": "tt.loop_unroll_factor", "nvidia": "tt.loop_unroll_factor",
-                        "amd": "tt.loop_unroll_factor"}, needs_value=True),
-    "num_stages": HintInfo(("scf.for",), "software-pipeline the loop with N stages",
-                           {"nvidia": "tt.num_stages", "amd": "tt.num_stages"}, needs_value=True),
-    "vectorize": HintInfo(("scf.for",), "ask LLVM to vectorize the loop (llvm.loop metadata)",
-                          {"cpu": "flagtree.vectorize"}),
-    "evict_first": HintInfo(("tt.load", "tt.store"), "data is used once: evict it first",
-                            {"nvidia": "evictionPolicy", "amd": "evictionPolicy",
-                             "cpu": "flagtree.nontemporal (stores)"}),
-    "evict_last": HintInfo(("tt.load", "tt.store"), "data is reused: keep it in cache",
-                           {"nvidia": "evictionPolicy", "amd": "evictionPolicy"}),
-    "nontemporal": HintInfo(("tt.store", "tt.load"), "streaming access that bypasses caches",
-                            {"cpu": "flagtree.nontemporal", "nvidia": "evictionPolicy=evict_first",
-                             "amd": "evictionPolicy=evict_first"}),
-    "prefetch": HintInfo(("tt.load",), "prefetch the next iteration's tile",
-                         {"cpu": "flagtree.prefetch"}),
+    "unroll": HintInfo(("scf.for",), "unroll the loop N times (tt.loop_unroll_factor)"),
+    "num_stages": HintInfo(("scf.for",), "software-pipeline the loop with N stages"),
+    "vectorize": HintInfo(("scf.for",), "ask LLVM to vectorize the loop"),
+    "evict_first": HintInfo(("tt.load", "tt.store"), "data is used once: evict it first"),
+    "evict_last": HintInfo(("tt.load", "tt.store"), "data is reused: keep it in cache"),
+    "nontemporal": HintInfo(("tt.store", "tt.load"), "streaming access that bypasses caches"),
+    "prefetch": HintInfo(("tt.load",), "prefetch the next iteration's tile"),
     # FlagTree's published hints for its vendor backends: accepted, ignored where not built.
-    "shared_memory": HintInfo(("tt.load",), "stage the tile in shared memory (FlagTree)", {}),
-    "dot_pad_only_k": HintInfo(("tt.dot", "tt.load"), "pad only the K dimension (FlagTree)", {}),
-    "bind_sub_block": HintInfo(("scf.for",), "bind iterations to sub-blocks (FlagTree)", {}),
-    "multibuffer": HintInfo(("tt.load", "scf.for"), "multi-buffer the tile (FlagTree)", {}),
-    "dma": HintInfo(("tt.load", "tt.store"), "move the tile by DMA (FlagTree)", {}),
+    "shared_memory": HintInfo(("tt.load",), "stage the tile in shared memory (FlagTree)"),
+    "dot_pad_only_k": HintInfo(("tt.dot", "tt.load"), "pad only the K dimension (FlagTree)"),
+    "bind_sub_block": HintInfo(("scf.for",), "bind iterations to sub-blocks (FlagTree)"),
+    "multibuffer": HintInfo(("tt.load", "scf.for"), "multi-buffer the tile (FlagTree)"),
+    "dma": HintInfo(("tt.load", "tt.store"), "move the tile by DMA (FlagTree)"),
 }
 
 _warned: set[tuple[str, str]] = set()
